@@ -1,0 +1,1 @@
+"""One module per API resource: its models, its endpoint calls and its frame schema."""

@@ -1,0 +1,162 @@
+"""B2B contact assignments: which customer is whose contact (``customer-management.yml``)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from pydantic import TypeAdapter
+
+from emporix_data.client import EmporixClient, ProgressCallback
+from emporix_data.frames import Column, FrameSchema
+from emporix_data.models import ApiModel, IdRef, Metadata
+from emporix_data.operations import Operation
+from emporix_data.resources.customers import NEW_ID_PATTERN
+
+if TYPE_CHECKING:
+    from emporix_data.changes import RowChange
+
+CONTACT_ASSIGNMENTS = "/customer-management/{tenant}/contact-assignments"
+CONTACT_ASSIGNMENT = "/customer-management/{tenant}/contact-assignments/{contactAssignmentId}"
+CONTACT_TYPES = ("PRIMARY", "BILLING", "LOGISTICS", "CONTACT")
+
+
+class ContactCustomer(ApiModel):
+    id: str | None = None
+    name: str | None = None
+    surname: str | None = None
+    email: str | None = None
+
+
+class ContactAssignment(ApiModel):
+    id: str | None = None
+    legalEntity: IdRef | None = None
+    customer: ContactCustomer | None = None
+    type: str | None = None
+    primary: bool | None = None
+    metadata: Metadata | None = None
+
+
+_assignment_list = TypeAdapter(list[ContactAssignment])
+
+CONTACT_ASSIGNMENT_SCHEMA = FrameSchema(
+    resource="contact-assignments",
+    key=("id",),
+    columns=(
+        Column(
+            "id",
+            ("id",),
+            editable=False,
+            description="Assignment id: the key. Blank on a new row: one is generated.",
+            pattern=NEW_ID_PATTERN,
+            pattern_message="is not a valid id (letters, digits, _ and -, at most 66)",
+        ),
+        Column("legalEntityId", ("legalEntity", "id"), required=True, references="legal_entities"),
+        Column("legalEntityName", ("legalEntity", "name"), editable=False),
+        Column("customerId", ("customer", "id"), required=True, references="customers"),
+        Column("customerName", ("customer", "name"), editable=False),
+        Column("customerSurname", ("customer", "surname"), editable=False),
+        Column("customerEmail", ("customer", "email"), editable=False),
+        Column("type", ("type",), options=CONTACT_TYPES, required=True),
+        Column("primary", ("primary",), "boolean"),
+        Column("createdAt", ("metadata", "createdAt"), "datetime64[ns, UTC]", editable=False),
+        Column("modifiedAt", ("metadata", "modifiedAt"), "datetime64[ns, UTC]", editable=False),
+        Column("version", ("metadata", "version"), "Int64", editable=False),
+    ),
+)
+
+
+def list_contact_assignments(
+    client: EmporixClient,
+    *,
+    legal_entity_id: str | None = None,
+    customer_id: str | None = None,
+    type: str | None = None,
+    primary: bool | None = None,
+    q: str | None = None,
+    sort: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> list[ContactAssignment]:
+    """All contact assignments matching the spec's filters (total known: pages in parallel)."""
+    filters: dict[str, Any] = {
+        "legalEntity.id": legal_entity_id,
+        "customer.id": customer_id,
+        "type": type,
+        "primary": None if primary is None else str(primary).lower(),
+        "q": q,
+        "sort": sort,
+    }
+    return client.fetch_all(
+        client.path(CONTACT_ASSIGNMENTS),
+        _assignment_list.validate_json,
+        params={name: value for name, value in filters.items() if value is not None},
+        total_header=True,
+        progress=progress,
+    )
+
+
+def get_contact_assignment(client: EmporixClient, assignment_id: str) -> ContactAssignment:
+    path = client.path(CONTACT_ASSIGNMENT, contactAssignmentId=assignment_id)
+    return ContactAssignment.model_validate_json(client.request("GET", path).content)
+
+
+def create_contact_assignment(client: EmporixClient, body: Mapping[str, Any]) -> str:
+    response = client.request("POST", client.path(CONTACT_ASSIGNMENTS), json=upsert_body(body))
+    return str(response.json()["id"])
+
+
+def upsert_contact_assignment(
+    client: EmporixClient, assignment_id: str, body: Mapping[str, Any]
+) -> bool:
+    """PUT (create with our own id, or update); a stale ``metadata.version`` answers 409.
+
+    Returns True if the assignment was created (201), False if it was updated (204).
+    """
+    path = client.path(CONTACT_ASSIGNMENT, contactAssignmentId=assignment_id)
+    return client.request("PUT", path, json=upsert_body(body)).status_code == 201
+
+
+def delete_contact_assignment(client: EmporixClient, assignment_id: str) -> None:
+    client.request("DELETE", client.path(CONTACT_ASSIGNMENT, contactAssignmentId=assignment_id))
+
+
+def upsert_body(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The document as a write body: embedded customer and legal entity reduced to their ids.
+
+    The API embeds the referenced documents when reading; writing takes only the ids.
+    Every other field, unknown ones included, is kept.
+    """
+    body = dict(document)
+    for ref in ("legalEntity", "customer"):
+        value = body.get(ref)
+        if isinstance(value, Mapping):
+            body[ref] = {"id": value.get("id")}
+    return body
+
+
+def write_operations(
+    client: EmporixClient,
+    changes: Sequence[RowChange],
+    documents: Mapping[tuple[Any, ...], Mapping[str, Any]],
+) -> list[Operation]:
+    """Creates and updates PUT (creates under an id chosen before sending, so a retried
+    create can never duplicate; updates from the full loaded document with its
+    ``metadata.version``); deletes DELETE."""
+    operations = []
+    for row, change in enumerate(changes):
+        assignment_id = change.key[0] or new_assignment_id()
+        path = client.path(CONTACT_ASSIGNMENT, contactAssignmentId=assignment_id)
+        if change.kind == "delete":
+            operations.append(Operation("DELETE", path, (row,)))
+            continue
+        original = documents.get(change.key) if change.kind == "update" else None
+        edited = {c.column: c.new for c in change.changes} if original else change.values
+        body = upsert_body(CONTACT_ASSIGNMENT_SCHEMA.apply(original, edited))
+        body.pop("id", None)
+        operations.append(Operation("PUT", path, (row,), body))
+    return operations
+
+
+def new_assignment_id() -> str:
+    return f"ca-{uuid.uuid4().hex}"

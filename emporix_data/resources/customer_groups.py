@@ -1,0 +1,104 @@
+"""Shipping customer-group relations of a site (``shipping.yml``): one group per customer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from pydantic import Field, TypeAdapter
+
+from emporix_data.client import EmporixClient
+from emporix_data.frames import Column, FrameSchema
+from emporix_data.models import ApiModel
+from emporix_data.operations import Operation
+
+if TYPE_CHECKING:
+    from emporix_data.changes import RowChange
+
+CG_RELATIONS = "/shipping/{tenant}/{site}/cgrelations"
+CG_RELATION = "/shipping/{tenant}/{site}/cgrelations/{customerId}"
+
+
+class CustomerGroupRelation(ApiModel):
+    customerId: str | None = None
+    groupId: str | None = None
+    # Not part of the API document: the site the relation was read from. Never sent.
+    site: str | None = Field(default=None, exclude=True)
+
+
+_relation_list = TypeAdapter(list[CustomerGroupRelation])
+
+CUSTOMER_GROUP_SCHEMA = FrameSchema(
+    resource="customer-groups",
+    key=("site", "customerId"),
+    columns=(
+        Column("site", ("site",), editable=False, required=True),
+        Column(
+            "customerId", ("customerId",), editable=False, required=True, references="customers"
+        ),
+        Column("groupId", ("groupId",), required=True),
+    ),
+)
+
+
+def list_customer_groups(
+    client: EmporixClient, site: str | None = None
+) -> list[CustomerGroupRelation]:
+    """All relations of ``site`` (default: the configured site). The API does not page."""
+    site = site or client.settings.site
+    response = client.request("GET", client.path(CG_RELATIONS, site=site))
+    relations = _relation_list.validate_json(response.content)
+    for relation in relations:
+        relation.site = site
+    return relations
+
+
+def get_customer_group(
+    client: EmporixClient, customer_id: str, site: str | None = None
+) -> CustomerGroupRelation:
+    site = site or client.settings.site
+    path = client.path(CG_RELATION, site=site, customerId=customer_id)
+    relation = CustomerGroupRelation.model_validate_json(client.request("GET", path).content)
+    relation.site = site
+    return relation
+
+
+def create_customer_group(
+    client: EmporixClient, customer_id: str, group_id: str, site: str | None = None
+) -> None:
+    path = client.path(CG_RELATIONS, site=site or client.settings.site)
+    client.request("POST", path, json={"customerId": customer_id, "groupId": group_id})
+
+
+def update_customer_group(
+    client: EmporixClient, customer_id: str, group_id: str, site: str | None = None
+) -> None:
+    path = client.path(CG_RELATION, site=site or client.settings.site, customerId=customer_id)
+    client.request("PUT", path, json={"customerId": customer_id, "groupId": group_id})
+
+
+def delete_customer_group(client: EmporixClient, customer_id: str, site: str | None = None) -> None:
+    path = client.path(CG_RELATION, site=site or client.settings.site, customerId=customer_id)
+    client.request("DELETE", path)
+
+
+def write_operations(
+    client: EmporixClient,
+    changes: Sequence[RowChange],
+    documents: Mapping[tuple[Any, ...], Mapping[str, Any]],
+) -> list[Operation]:
+    """Creates POST, group changes PUT, deletes DELETE, each on the row's own site."""
+    operations = []
+    for row, change in enumerate(changes):
+        site, customer_id = change.key
+        if change.kind == "create":
+            body = {"customerId": customer_id, "groupId": change.values.get("groupId")}
+            operations.append(Operation("POST", client.path(CG_RELATIONS, site=site), (row,), body))
+            continue
+        path = client.path(CG_RELATION, site=site, customerId=customer_id)
+        if change.kind == "delete":
+            operations.append(Operation("DELETE", path, (row,)))
+        else:
+            body = {"customerId": customer_id, "groupId": change.values.get("groupId")}
+            operations.append(Operation("PUT", path, (row,), body))
+    return operations

@@ -1,0 +1,195 @@
+"""Customers of the tenant-managed Customer Service (``customer-service.yml``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from pydantic import TypeAdapter
+
+from emporix_data.client import EmporixClient, ProgressCallback
+from emporix_data.frames import Column, FrameSchema, read_path
+from emporix_data.models import ApiModel, IdRef, Metadata
+from emporix_data.operations import Operation
+
+if TYPE_CHECKING:
+    from emporix_data.changes import RowChange
+
+CUSTOMERS = "/customer/{tenant}/customers"
+CUSTOMER = "/customer/{tenant}/customers/{customerNumber}"
+# Creating a customer otherwise mails them a password-reset link: a data tool must not.
+NO_NOTIFICATIONS = {"sendPasswordResetNotifications": "false"}
+BUSINESS_MODELS = ("B2C", "B2B")
+# The spec's pattern for ids chosen by the caller (customer numbers, contact assignment ids).
+NEW_ID_PATTERN = r"[A-Za-z0-9_-]{1,66}"
+EMAIL_PATTERN = r"[^@\s]+@[^@\s]+\.[^@\s]+"
+
+
+class B2bLegalEntity(IdRef):
+    contactAssignmentId: str | None = None
+
+
+class B2bInfo(ApiModel):
+    companyRegistrationId: str | None = None
+    legalEntities: list[B2bLegalEntity] | None = None
+
+
+class Customer(ApiModel):
+    customerNumber: str | None = None
+    id: str | None = None
+    title: str | None = None
+    firstName: str | None = None
+    middleName: str | None = None
+    lastName: str | None = None
+    contactEmail: str | None = None
+    contactPhone: str | None = None
+    company: str | None = None
+    preferredLanguage: str | None = None
+    preferredCurrency: str | None = None
+    preferredSite: str | None = None
+    active: bool | None = None
+    onHold: bool | None = None
+    businessModel: str | None = None
+    b2b: B2bInfo | None = None
+    metadata: Metadata | None = None
+    mixins: dict[str, Any] | None = None
+    metadataCreatedAt: str | None = None
+
+    @property
+    def key(self) -> str | None:
+        return self.customerNumber or self.id
+
+
+_customer_list = TypeAdapter(list[Customer])
+
+CUSTOMER_SCHEMA = FrameSchema(
+    resource="customers",
+    key=("customerNumber",),
+    columns=(
+        Column(
+            "customerNumber",
+            ("customerNumber",),
+            editable=False,
+            description="Customer number: the key. Blank on a new row: the API assigns one.",
+            pattern=NEW_ID_PATTERN,
+            pattern_message="is not a valid id (letters, digits, _ and -, at most 66)",
+        ),
+        Column("title", ("title",)),
+        Column("firstName", ("firstName",)),
+        Column("middleName", ("middleName",)),
+        Column("lastName", ("lastName",)),
+        Column(
+            "contactEmail",
+            ("contactEmail",),
+            description="Login and contact e-mail.",
+            required=True,
+            pattern=EMAIL_PATTERN,
+            pattern_message="is not a valid e-mail address",
+        ),
+        Column("contactPhone", ("contactPhone",)),
+        Column("company", ("company",)),
+        Column("businessModel", ("businessModel",), editable=False, options=BUSINESS_MODELS),
+        Column("active", ("active",), "boolean"),
+        Column("onHold", ("onHold",), "boolean"),
+        Column("preferredLanguage", ("preferredLanguage",)),
+        Column(
+            "preferredCurrency",
+            ("preferredCurrency",),
+            pattern=r"[A-Z]{3}",
+            pattern_message="is not a three-letter currency code",
+        ),
+        Column("preferredSite", ("preferredSite",)),
+        Column("companyRegistrationId", ("b2b", "companyRegistrationId")),
+        Column("createdAt", ("metadataCreatedAt",), "datetime64[ns, UTC]", editable=False),
+        Column(
+            "version",
+            ("metadata", "version"),
+            "Int64",
+            editable=False,
+            description="Optimistic-locking version of the loaded document.",
+        ),
+    ),
+)
+
+
+def list_customers(
+    client: EmporixClient,
+    *,
+    q: str | None = None,
+    sort: str | None = None,
+    expand: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> list[Customer]:
+    """All customers matching ``q`` (the API gives no total: pages are fetched speculatively)."""
+    params = {
+        name: value for name, value in (("q", q), ("sort", sort), ("expand", expand)) if value
+    }
+    return client.fetch_all(
+        client.path(CUSTOMERS), _customer_list.validate_json, params=params, progress=progress
+    )
+
+
+def get_customer(client: EmporixClient, customer_number: str) -> Customer:
+    response = client.request("GET", client.path(CUSTOMER, customerNumber=customer_number))
+    return Customer.model_validate_json(response.content)
+
+
+def create_customer(client: EmporixClient, body: Mapping[str, Any]) -> str:
+    """POST a new customer (``body["id"]`` chooses its number); returns the number."""
+    response = client.request(
+        "POST", client.path(CUSTOMERS), params=NO_NOTIFICATIONS, json=dict(body)
+    )
+    return str(response.json()["id"])
+
+
+def upsert_customer(client: EmporixClient, customer_number: str, body: Mapping[str, Any]) -> bool:
+    """PUT the whole document; True if it created the customer (201), False if updated (204)."""
+    response = client.request(
+        "PUT",
+        client.path(CUSTOMER, customerNumber=customer_number),
+        params=NO_NOTIFICATIONS,
+        json=dict(body),
+    )
+    return response.status_code == 201
+
+
+def patch_customer(client: EmporixClient, customer_number: str, changes: Mapping[str, Any]) -> None:
+    """PATCH only the given fields (JSON merge patch: nested objects merge, null removes)."""
+    client.request(
+        "PATCH", client.path(CUSTOMER, customerNumber=customer_number), json=dict(changes)
+    )
+
+
+def delete_customer(client: EmporixClient, customer_number: str) -> None:
+    client.request("DELETE", client.path(CUSTOMER, customerNumber=customer_number))
+
+
+def write_operations(
+    client: EmporixClient,
+    changes: Sequence[RowChange],
+    documents: Mapping[tuple[Any, ...], Mapping[str, Any]],
+) -> list[Operation]:
+    """Creates POST (with the chosen number as ``id``), updates PATCH only the changed
+    fields plus the loaded ``metadata.version`` (a stale one answers 409), deletes DELETE."""
+    operations = []
+    for row, change in enumerate(changes):
+        number = change.key[0]
+        if change.kind == "create":
+            body = CUSTOMER_SCHEMA.apply(None, change.values)
+            body.pop("customerNumber", None)
+            if number:
+                body["id"] = number
+            operations.append(
+                Operation("POST", client.path(CUSTOMERS), (row,), body, NO_NOTIFICATIONS)
+            )
+            continue
+        path = client.path(CUSTOMER, customerNumber=number)
+        if change.kind == "delete":
+            operations.append(Operation("DELETE", path, (row,)))
+            continue
+        patch = CUSTOMER_SCHEMA.merge_patch({c.column: c.new for c in change.changes})
+        version = read_path(documents.get(change.key), ("metadata", "version"))
+        if version is not None:
+            patch.setdefault("metadata", {})["version"] = version
+        operations.append(Operation("PATCH", path, (row,), patch))
+    return operations

@@ -1,0 +1,249 @@
+"""Segment memberships: customer assignments of customer segments (``customer-segments.yml``).
+
+A membership is keyed by segment, customer and (for B2B) legal entity. Writes of many
+memberships go through the bulk endpoints, 200 items per request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from pydantic import Field, TypeAdapter
+
+from emporix_data.client import EmporixClient, ProgressCallback
+from emporix_data.frames import Column, FrameSchema
+from emporix_data.models import ApiModel, IdRef, Metadata
+from emporix_data.operations import Operation, RowOutcome, bulk_operations, run_operations
+from emporix_data.resources.segments import Segment, list_segments
+
+if TYPE_CHECKING:
+    from emporix_data.changes import References, RowChange
+
+SEGMENT_CUSTOMERS = "/customer-segment/{tenant}/segments/{segmentId}/customers"
+B2C_MEMBERSHIP = "/customer-segment/{tenant}/segments/{segmentId}/customers/{customerId}"
+B2B_MEMBERSHIP = (
+    "/customer-segment/{tenant}/segments/{segmentId}/customers/{customerId}/{legalEntityId}"
+)
+BULK = "/customer-segment/{tenant}/segments/{segmentId}/customers/bulk"
+ASSIGNMENT_TYPES = ("MANUAL", "AUTOMATIC")
+
+
+class MemberCustomer(ApiModel):
+    id: str | None = None
+    firstName: str | None = None
+    lastName: str | None = None
+    email: str | None = None
+
+
+class SegmentMembership(ApiModel):
+    customer: MemberCustomer | None = None
+    legalEntity: IdRef | None = None
+    assignmentType: str | None = None
+    metadata: Metadata | None = None
+    # Not part of the API document: which segment it was read from. Never sent.
+    segmentId: str | None = Field(default=None, exclude=True)
+
+
+_membership_list = TypeAdapter(list[SegmentMembership])
+
+MEMBERSHIP_SCHEMA = FrameSchema(
+    resource="segment-memberships",
+    key=("segmentId", "customerId", "legalEntityId"),
+    columns=(
+        Column("segmentId", ("segmentId",), editable=False, required=True, references="segments"),
+        Column(
+            "customerId",
+            ("customer", "id"),
+            editable=False,
+            required=True,
+            references="customers",
+        ),
+        Column(
+            "legalEntityId",
+            ("legalEntity", "id"),
+            editable=False,
+            description="Empty for B2C memberships; required for B2B customers.",
+            references="legal_entities",
+        ),
+        Column("customerFirstName", ("customer", "firstName"), editable=False),
+        Column("customerLastName", ("customer", "lastName"), editable=False),
+        Column("customerEmail", ("customer", "email"), editable=False),
+        Column("legalEntityName", ("legalEntity", "name"), editable=False),
+        Column("assignmentType", ("assignmentType",), editable=False, options=ASSIGNMENT_TYPES),
+        Column("createdAt", ("metadata", "createdAt"), "datetime64[ns, UTC]", editable=False),
+        Column("version", ("metadata", "version"), "Int64", editable=False),
+    ),
+)
+
+
+def list_segment_memberships(
+    client: EmporixClient,
+    segment_id: str,
+    *,
+    q: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> list[SegmentMembership]:
+    memberships = client.fetch_all(
+        client.path(SEGMENT_CUSTOMERS, segmentId=segment_id),
+        _membership_list.validate_json,
+        params={"q": q} if q else None,
+        total_header=True,
+        progress=progress,
+    )
+    for membership in memberships:
+        membership.segmentId = segment_id
+    return memberships
+
+
+def list_all_memberships(
+    client: EmporixClient,
+    segments: Sequence[Segment] | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[SegmentMembership]:
+    """Memberships of every segment (segments loaded concurrently), in segment order.
+
+    ``progress`` receives (segments done, segments in all).
+    """
+    segment_ids = [s.id for s in (segments if segments is not None else list_segments(client))]
+    ids = [segment_id for segment_id in segment_ids if segment_id]
+    done = 0
+    results: list[SegmentMembership] = []
+    with ThreadPoolExecutor(max_workers=max(1, min(client.settings.concurrency, len(ids)))) as pool:
+        futures = [pool.submit(list_segment_memberships, client, sid) for sid in ids]
+        for future in futures:
+            results.extend(future.result())
+            done += 1
+            if progress:
+                progress(done, len(ids))
+    return results
+
+
+def membership_path(
+    client: EmporixClient, segment_id: str, customer_id: str, legal_entity_id: str | None = None
+) -> str:
+    """The B2B path when a legal entity is given, else the B2C path."""
+    if legal_entity_id:
+        return client.path(
+            B2B_MEMBERSHIP,
+            segmentId=segment_id,
+            customerId=customer_id,
+            legalEntityId=legal_entity_id,
+        )
+    return client.path(B2C_MEMBERSHIP, segmentId=segment_id, customerId=customer_id)
+
+
+def get_membership(
+    client: EmporixClient, segment_id: str, customer_id: str, legal_entity_id: str | None = None
+) -> SegmentMembership:
+    path = membership_path(client, segment_id, customer_id, legal_entity_id)
+    membership = SegmentMembership.model_validate_json(client.request("GET", path).content)
+    membership.segmentId = segment_id
+    return membership
+
+
+def upsert_membership(
+    client: EmporixClient,
+    segment_id: str,
+    customer_id: str,
+    legal_entity_id: str | None = None,
+    body: Mapping[str, Any] | None = None,
+) -> bool:
+    """PUT one membership; True if it was created (201), False if it existed (204)."""
+    path = membership_path(client, segment_id, customer_id, legal_entity_id)
+    return client.request("PUT", path, json=dict(body or {})).status_code == 201
+
+
+def delete_membership(
+    client: EmporixClient, segment_id: str, customer_id: str, legal_entity_id: str | None = None
+) -> None:
+    client.request("DELETE", membership_path(client, segment_id, customer_id, legal_entity_id))
+
+
+def bulk_item(
+    customer_id: str, legal_entity_id: str | None = None, **fields: Any
+) -> dict[str, Any]:
+    """One item of a bulk request: ``customerId``, ``legalEntityId`` for B2B, extra fields."""
+    item: dict[str, Any] = {"customerId": customer_id}
+    if legal_entity_id:
+        item["legalEntityId"] = legal_entity_id
+    item.update(fields)
+    return item
+
+
+def bulk_upsert_memberships(
+    client: EmporixClient,
+    segment_id: str,
+    items: Sequence[Mapping[str, Any]],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[RowOutcome]:
+    """Bulk PUT, 200 items per request; one result per item, in input order."""
+    return _send_bulk(client, "PUT", segment_id, items, progress)
+
+
+def bulk_delete_memberships(
+    client: EmporixClient,
+    segment_id: str,
+    items: Sequence[Mapping[str, Any]],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[RowOutcome]:
+    """Bulk DELETE with a JSON body of ``{customerId, legalEntityId}``, 200 per request."""
+    return _send_bulk(client, "DELETE", segment_id, items, progress)
+
+
+def _send_bulk(
+    client: EmporixClient,
+    method: str,
+    segment_id: str,
+    items: Sequence[Mapping[str, Any]],
+    progress: Callable[[int, int], None] | None,
+) -> list[RowOutcome]:
+    path = client.path(BULK, segmentId=segment_id)
+    operations = bulk_operations(method, path, list(items), range(len(items)))
+    done = 0
+
+    def count(outcomes: list[RowOutcome]) -> None:
+        nonlocal done
+        done += len(outcomes)
+        if progress:
+            progress(done, len(items))
+
+    return run_operations(client, operations, count)
+
+
+def write_operations(
+    client: EmporixClient,
+    changes: Sequence[RowChange],
+    documents: Mapping[tuple[Any, ...], Mapping[str, Any]],
+) -> list[Operation]:
+    """Bulk PUT for new memberships and bulk DELETE for removed ones, per segment,
+    200 items per request. Memberships have no editable fields, so no updates."""
+    grouped: dict[tuple[str, str], tuple[list[dict[str, Any]], list[int]]] = {}
+    for row, change in enumerate(changes):
+        segment_id, customer_id, legal_entity_id = change.key
+        method = "DELETE" if change.kind == "delete" else "PUT"
+        items, rows = grouped.setdefault((method, segment_id), ([], []))
+        items.append(bulk_item(customer_id, legal_entity_id))
+        rows.append(row)
+    operations = []
+    for (method, segment_id), (items, rows) in grouped.items():
+        path = client.path(BULK, segmentId=segment_id)
+        operations += bulk_operations(method, path, items, rows)
+    return operations
+
+
+def b2b_members_need_a_legal_entity(
+    rows: pd.DataFrame, references: References
+) -> Iterator[tuple[Any, str, str]]:
+    """A B2B customer's membership must name the legal entity it is for."""
+    b2b = references.b2b_customers
+    if b2b is None or rows.empty:
+        return
+    missing = rows["customerId"].isin(b2b).fillna(False) & rows["legalEntityId"].isna()
+    for label in rows.index[missing.to_numpy(dtype=bool)]:
+        yield label, "legalEntityId", "B2B customers need a legal entity in their membership"

@@ -1,0 +1,69 @@
+"""Connection and tuning settings, read from ``EMPORIX_*`` environment variables."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import Field, HttpUrl, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TENANT_PATTERN = r"^[a-z][a-z0-9]+$"
+
+
+class Settings(BaseSettings):
+    """Where the API is and how hard to drive it.
+
+    The secret is a ``SecretStr`` so that it never appears in a repr, a log line or
+    an exception message.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="EMPORIX_", extra="ignore", frozen=True)
+
+    api_url: HttpUrl = HttpUrl("https://api.emporix.io")
+    tenant: str = Field(pattern=TENANT_PATTERN, min_length=3, max_length=16)
+    client_id: str = Field(min_length=1)
+    client_secret: SecretStr
+    site: str = "main"
+
+    page_size: int = Field(default=1000, ge=1, le=10_000)
+    concurrency: int = Field(default=8, ge=1, le=64)
+    connect_timeout_s: float = Field(default=5.0, gt=0)
+    read_timeout_s: float = Field(default=30.0, gt=0)
+    max_retries: int = Field(default=4, ge=0, le=20)
+    backoff_base_s: float = Field(default=0.25, ge=0)
+    backoff_max_s: float = Field(default=20.0, ge=0)
+
+    @property
+    def base_url(self) -> str:
+        return str(self.api_url).rstrip("/")
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> Settings:
+        """Build from a mapping such as the ``[emporix]`` section of Streamlit secrets.
+
+        Keys may be given with or without the ``EMPORIX_`` prefix and in any case;
+        environment variables fill whatever the mapping leaves out.
+        """
+        cleaned = {}
+        for key, value in values.items():
+            name = key.lower().removeprefix("emporix_")
+            if name in cls.model_fields:
+                cleaned[name] = value
+        return cls(**cleaned)
+
+
+class SettingsError(ValueError):
+    """Settings are missing or invalid; the message names the variables, never their values."""
+
+
+def load_settings(values: Mapping[str, Any] | None = None) -> Settings:
+    """Settings from ``values`` (e.g. Streamlit secrets) and ``EMPORIX_*`` variables."""
+    try:
+        return Settings.from_mapping(values or {})
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_input=False, include_url=False):
+            name = "EMPORIX_" + "_".join(str(part) for part in error["loc"]).upper()
+            problems.append(f"{name}: {error['msg']}")
+        raise SettingsError("invalid Emporix settings: " + "; ".join(problems)) from None

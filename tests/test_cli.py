@@ -1,0 +1,174 @@
+"""The command line as a user runs it: start a sandbox, export from it."""
+
+from __future__ import annotations
+
+import os
+import selectors
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from emporix_data.resources.customers import CUSTOMER_SCHEMA
+
+CLI = str(Path(sys.executable).parent / "emporix-data")
+
+
+def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [CLI, *args], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def read_until(process: subprocess.Popen[str], marker: str, timeout: float) -> list[str]:
+    """Lines printed by ``process`` up to the one starting with ``marker``."""
+    assert process.stdout is not None
+    selector = selectors.DefaultSelector()
+    selector.register(process.stdout, selectors.EVENT_READ)
+    lines: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not selector.select(timeout=deadline - time.monotonic()):
+            break
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line.strip())
+        if line.startswith(marker):
+            return lines
+    raise AssertionError(f"{marker!r} never printed; got {lines}")
+
+
+@pytest.fixture(scope="module")
+def cli_sandbox(tmp_path_factory: pytest.TempPathFactory):
+    """`emporix-data sandbox` in its own process; yields the environment it printed."""
+    db = tmp_path_factory.mktemp("cli") / "s.db"
+    port = _free_port()
+    process = subprocess.Popen(
+        [CLI, "sandbox", "--port", str(port), "--db", str(db), "--customers", "57"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        lines = read_until(process, "EMPORIX_CLIENT_SECRET=", timeout=60)
+        printed = dict(line.removeprefix("export ").split("=", 1) for line in lines if "=" in line)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("EMPORIX_")}
+        env.update({k: v for k, v in printed.items() if k.startswith("EMPORIX_")})
+        yield env
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_sandbox_prints_credentials_that_work_for_export(cli_sandbox, tmp_path):
+    assert cli_sandbox["EMPORIX_TENANT"] == "demo"
+    assert cli_sandbox["EMPORIX_API_URL"].startswith("http://127.0.0.1:")
+    out = tmp_path / "c.csv"
+    result = run_cli("export", "customers", "-o", str(out), env=cli_sandbox)
+    assert result.returncode == 0, result.stderr
+    frame = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(frame.columns) == CUSTOMER_SCHEMA.names
+    assert len(frame) == 57
+    assert frame["customerNumber"].str.fullmatch(r"\d{8}").all()
+    assert "Wrote 57 rows" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("resource", "suffix"),
+    [
+        ("contact-assignments", "xlsx"),
+        ("segment-memberships", "parquet"),
+        ("customer-groups", "json"),
+    ],
+)
+def test_every_resource_exports_in_every_format(cli_sandbox, tmp_path, resource, suffix):
+    out = tmp_path / f"out.{suffix}"
+    result = run_cli("export", resource, "-o", str(out), env=cli_sandbox)
+    assert result.returncode == 0, result.stderr
+    reader = {"xlsx": pd.read_excel, "parquet": pd.read_parquet, "json": pd.read_json}[suffix]
+    frame = reader(out)
+    assert len(frame) > 0
+
+
+def test_export_without_settings_explains_what_is_missing(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EMPORIX_")}
+    result = run_cli("export", "customers", "-o", str(tmp_path / "x.csv"), env=env)
+    assert result.returncode == 1
+    assert "EMPORIX_TENANT" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_export_of_an_unknown_resource_is_refused(cli_sandbox, tmp_path):
+    result = run_cli("export", "orders", "-o", str(tmp_path / "x.csv"), env=cli_sandbox)
+    assert result.returncode == 1
+    assert "unknown resource" in result.stderr
+
+
+def test_export_edit_plan_push_round_trip_from_the_command_line(cli_sandbox, tmp_path):
+    exported = tmp_path / "customers.csv"
+    assert run_cli("export", "customers", "-o", str(exported), env=cli_sandbox).returncode == 0
+
+    unchanged = run_cli("plan", "customers", str(exported), env=cli_sandbox)
+    assert unchanged.returncode == 0, unchanged.stdout + unchanged.stderr
+    assert "0 to create, 0 to update, 0 to delete, 0 invalid rows" in unchanged.stdout
+
+    frame = pd.read_csv(exported, dtype=str, keep_default_na=False)
+    frame.loc[0, "firstName"] = "Edited in a spreadsheet"
+    frame.loc[1, "contactEmail"] = "not-an-email"
+    frame.to_csv(exported, index=False)
+
+    planned = run_cli("plan", "customers", str(exported), env=cli_sandbox)
+    assert planned.returncode == 1
+    assert "1 to update" in planned.stdout and "1 invalid rows" in planned.stdout
+    assert "contactEmail" in planned.stdout
+
+    results = tmp_path / "results.csv"
+    pushed = run_cli(
+        "push", "customers", str(exported), "--yes", "--results", str(results), env=cli_sandbox
+    )
+    assert pushed.returncode == 1, "an invalid row makes the exit status non-zero"
+    assert "applied 1, failed 0, conflict 0" in pushed.stdout
+    assert pd.read_csv(results)["outcome"].tolist() == ["applied"]
+
+    again = tmp_path / "again.csv"
+    assert run_cli("export", "customers", "-o", str(again), env=cli_sandbox).returncode == 0
+    reloaded = pd.read_csv(again, dtype=str, keep_default_na=False)
+    assert reloaded.loc[0, "firstName"] == "Edited in a spreadsheet"
+    assert reloaded.loc[1, "contactEmail"] != "not-an-email"
+
+
+def test_push_without_yes_asks_and_sends_nothing_when_declined(cli_sandbox, tmp_path):
+    exported = tmp_path / "groups.csv"
+    assert (
+        run_cli("export", "customer-groups", "-o", str(exported), env=cli_sandbox).returncode == 0
+    )
+    frame = pd.read_csv(exported, dtype=str, keep_default_na=False)
+    frame.loc[0, "groupId"] = "declined"
+    frame.to_csv(exported, index=False)
+    declined = subprocess.run(
+        [CLI, "push", "customer-groups", str(exported)],
+        env=cli_sandbox,
+        input="n\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert declined.returncode == 1
+    assert "nothing was sent" in declined.stderr
+    assert run_cli("plan", "customer-groups", str(exported), env=cli_sandbox).returncode == 0
+    assert (
+        "1 to update" in run_cli("plan", "customer-groups", str(exported), env=cli_sandbox).stdout
+    )

@@ -1,0 +1,93 @@
+"""Frames: fixed schema and dtypes; request bodies change only edited fields."""
+
+import pandas as pd
+
+from emporix_data.frames import to_json_value
+from emporix_data.resources.contact_assignments import CONTACT_ASSIGNMENT_SCHEMA, upsert_body
+from emporix_data.resources.customers import CUSTOMER_SCHEMA, Customer
+from emporix_data.resources.segment_memberships import MEMBERSHIP_SCHEMA, SegmentMembership
+
+DOC = {
+    "customerNumber": "00000042",
+    "id": "00000042",
+    "firstName": "Zoë",
+    "lastName": "Müller",
+    "active": True,
+    "onHold": False,
+    "businessModel": "B2B",
+    "b2b": {"companyRegistrationId": "R-1", "legalEntities": [{"id": "LE1", "name": "Acme"}]},
+    "metadata": {"version": 3, "mixins": {"loyalty": "https://schema"}},
+    "mixins": {"loyalty": {"tier": "gold"}},
+    "metadataCreatedAt": "2024-02-29T10:15:00.123Z",
+    "customField": {"kept": [1, 2]},
+}
+
+
+def test_frame_has_exactly_the_schema_columns_and_dtypes_even_when_fields_are_missing():
+    frame = CUSTOMER_SCHEMA.to_frame([Customer.model_validate(DOC), Customer()])
+    assert list(frame.columns) == CUSTOMER_SCHEMA.names
+    assert frame.dtypes.to_dict() == CUSTOMER_SCHEMA.empty_frame().dtypes.to_dict()
+    assert str(frame["customerNumber"].dtype) == "string"
+    assert str(frame["active"].dtype) == "boolean"
+    assert str(frame["version"].dtype) == "Int64"
+    assert isinstance(frame["createdAt"].dtype, pd.DatetimeTZDtype)
+    first = frame.iloc[0]
+    assert first["customerNumber"] == "00000042"
+    assert first["companyRegistrationId"] == "R-1"
+    assert first["version"] == 3
+    assert first["createdAt"] == pd.Timestamp("2024-02-29T10:15:00.123Z")
+    assert frame["active"].isna().iloc[1]
+    assert frame["firstName"].isna().iloc[1]
+
+
+def test_empty_list_gives_an_empty_frame_with_the_schema():
+    frame = MEMBERSHIP_SCHEMA.to_frame([])
+    assert list(frame.columns) == MEMBERSHIP_SCHEMA.names
+    assert len(frame) == 0
+    assert str(frame["version"].dtype) == "Int64"
+
+
+def test_body_keeps_every_unedited_field_including_unknown_ones():
+    original = Customer.model_validate(DOC).document()
+    assert original == DOC
+    body = CUSTOMER_SCHEMA.apply(original, {"lastName": "Meyer", "companyRegistrationId": "R-2"})
+    expected = {**DOC, "lastName": "Meyer", "b2b": {**DOC["b2b"], "companyRegistrationId": "R-2"}}
+    assert body == expected
+    assert original == DOC, "the original document must not be modified"
+
+
+def test_clearing_a_cell_removes_the_field_and_pandas_scalars_become_json():
+    body = CUSTOMER_SCHEMA.apply(DOC, {"firstName": pd.NA, "active": pd.array([False])[0]})
+    assert "firstName" not in body
+    assert body["active"] is False
+    assert to_json_value(pd.Timestamp("2024-01-02T03:04:05.678Z")) == "2024-01-02T03:04:05.678Z"
+
+
+def test_contact_assignment_body_sends_only_ids_of_embedded_documents():
+    doc = {
+        "id": "CA1",
+        "legalEntity": {"id": "LE1", "name": "Acme", "type": "COMPANY"},
+        "customer": {"id": "00000042", "name": "Zoë", "email": "z@example.com"},
+        "type": "BILLING",
+        "primary": True,
+        "metadata": {"version": 2},
+        "note": "unknown fields stay",
+    }
+    body = upsert_body(CONTACT_ASSIGNMENT_SCHEMA.apply(doc, {"type": "LOGISTICS"}))
+    assert body == {
+        "id": "CA1",
+        "legalEntity": {"id": "LE1"},
+        "customer": {"id": "00000042"},
+        "type": "LOGISTICS",
+        "primary": True,
+        "metadata": {"version": 2},
+        "note": "unknown fields stay",
+    }
+
+
+def test_membership_segment_id_is_a_column_but_never_part_of_the_document():
+    membership = SegmentMembership.model_validate({"customer": {"id": "C1"}})
+    membership.segmentId = "SEG1"
+    frame = MEMBERSHIP_SCHEMA.to_frame([membership])
+    assert frame.loc[0, "segmentId"] == "SEG1"
+    assert "segmentId" not in membership.document()
