@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -73,6 +73,12 @@ def sandbox_settings(sandbox: RunningSandbox, **overrides: Any) -> Settings:
         **overrides,
     }
     return Settings(**values)
+
+
+@pytest.fixture
+def make_settings(sandbox: RunningSandbox) -> Callable[..., Settings]:
+    """Settings for the session's sandbox, with overrides (page size, secret, ...)."""
+    return lambda **overrides: sandbox_settings(sandbox, **overrides)
 
 
 @pytest.fixture

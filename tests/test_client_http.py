@@ -15,7 +15,6 @@ from emporix_data.resources.customers import (
     list_customers,
     upsert_customer,
 )
-from tests.conftest import sandbox_settings
 
 LIST_CUSTOMERS = "GET /customer/{tenant}/customers"
 GET_CUSTOMER = "GET /customer/{tenant}/customers/{customerNumber}"
@@ -25,26 +24,26 @@ TOKEN = "POST /oauth/token"
 
 @pytest.mark.parametrize(("customers", "page_size"), [(120, 40), (120, 50), (0, 50), (7, 50)])
 def test_pager_without_total_returns_every_customer_once_in_order(
-    sandbox, admin, customers, page_size
+    make_settings, admin, customers, page_size
 ):
     admin.reset(customers=customers)
-    with EmporixClient(sandbox_settings(sandbox, page_size=page_size)) as api:
+    with EmporixClient(make_settings(page_size=page_size)) as api:
         loaded = list_customers(api)
     numbers = [c.customerNumber for c in loaded]
     assert len(numbers) == customers
     assert numbers == sorted(set(numbers))
 
 
-def test_pager_on_an_empty_tenant_makes_one_request(sandbox, admin):
+def test_pager_on_an_empty_tenant_makes_one_request(make_settings, admin):
     admin.reset(customers=0)
     admin.reset_stats()
-    with EmporixClient(sandbox_settings(sandbox)) as api:
+    with EmporixClient(make_settings()) as api:
         assert list_customers(api) == []
     assert admin.count(LIST_CUSTOMERS) == 1
 
 
-def test_pager_with_total_fetches_exactly_the_pages_needed(sandbox, admin):
-    with EmporixClient(sandbox_settings(sandbox, page_size=5)) as api:
+def test_pager_with_total_fetches_exactly_the_pages_needed(make_settings, admin):
+    with EmporixClient(make_settings(page_size=5)) as api:
         expected_total = len(list_contact_assignments(api))
         admin.reset_stats()
         progress: list[tuple[int, int | None]] = []
@@ -74,9 +73,9 @@ def test_rejected_token_is_renewed_once_and_the_call_succeeds(client, admin):
     assert admin.count(GET_CUSTOMER) == 2
 
 
-def test_token_is_renewed_shortly_before_it_expires(sandbox, admin):
+def test_token_is_renewed_shortly_before_it_expires(sandbox, make_settings, admin):
     now = [0.0]
-    settings = sandbox_settings(sandbox)
+    settings = make_settings()
     with httpx.Client(base_url=sandbox.url) as http:
         tokens = TokenProvider(settings, http, clock=lambda: now[0])
         first = tokens.token()
@@ -86,8 +85,8 @@ def test_token_is_renewed_shortly_before_it_expires(sandbox, admin):
         assert tokens.token() != first
 
 
-def test_bad_credentials_give_an_auth_error_without_the_secret(sandbox, admin):
-    settings = sandbox_settings(sandbox, client_secret="wrong-secret-value")
+def test_bad_credentials_give_an_auth_error_without_the_secret(make_settings, admin):
+    settings = make_settings(client_secret="wrong-secret-value")
     with EmporixClient(settings) as api, pytest.raises(AuthError) as caught:
         list_customers(api)
     assert caught.value.status == 401

@@ -1,0 +1,199 @@
+"""A deterministic synthetic tenant: same seed and sizes, same data.
+
+Faker (several locales, for unicode names) fills pools of values once; documents are
+then combined from the pools with a seeded RNG, which keeps 100k customers fast.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from faker import Faker
+
+LOCALES = ["en_US", "de_DE", "fr_FR", "pl_PL", "ja_JP", "es_ES", "sv_SE"]
+CONTACT_TYPES = ["PRIMARY", "BILLING", "LOGISTICS", "CONTACT"]
+GROUPS = ["retail", "wholesale", "vip", "staff"]
+SITES = ["main", "outlet"]
+EPOCH = datetime(2023, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class SeedSizes:
+    """How big the synthetic tenant is; ``None`` sizes are derived from ``customers``."""
+
+    customers: int = 300
+    legal_entities: int | None = None
+    contact_assignments: int | None = None
+    segments: int = 6
+    memberships: int | None = None
+    customer_groups: int | None = None
+
+    def resolved(self) -> SeedSizes:
+        n = self.customers
+        return replace(
+            self,
+            legal_entities=max(3, n // 20) if self.legal_entities is None else self.legal_entities,
+            contact_assignments=(
+                n // 5 if self.contact_assignments is None else self.contact_assignments
+            ),
+            memberships=n if self.memberships is None else self.memberships,
+            customer_groups=n // 10 if self.customer_groups is None else self.customer_groups,
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self.resolved())
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def generate(sizes: SeedSizes, seed: int) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(collection, key, document) for the whole tenant."""
+    sizes = sizes.resolved()
+    assert sizes.legal_entities is not None and sizes.contact_assignments is not None
+    assert sizes.memberships is not None and sizes.customer_groups is not None
+    rng = random.Random(seed)
+    fake = Faker(LOCALES)
+    fake.seed_instance(seed)
+    first_names = [fake.first_name() for _ in range(400)]
+    last_names = [fake.last_name() for _ in range(400)]
+    companies = [fake.company() for _ in range(max(50, min(sizes.legal_entities, 2000)))]
+    phones = [fake.phone_number() for _ in range(200)]
+    words = [fake.word() for _ in range(200)]
+
+    entities = []
+    for index in range(sizes.legal_entities):
+        created = EPOCH + timedelta(days=rng.randrange(900))
+        entity: dict[str, Any] = {
+            "id": f"LE{index + 1:05d}",
+            "name": f"{companies[index % len(companies)]}"
+            + ("" if index < len(companies) else f" {index // len(companies) + 1}"),
+            "type": "COMPANY",
+            "metadata": {"version": 1, "createdAt": _iso(created), "modifiedAt": _iso(created)},
+        }
+        if index >= 3 and rng.random() < 0.25:
+            entity["type"] = "SUBSIDIARY"
+            entity["parentId"] = entities[rng.randrange(index)]["id"]
+        entities.append(entity)
+        yield "legal_entities", entity["id"], entity
+
+    customers = []
+    for index in range(sizes.customers):
+        number = f"{index + 1:08d}"
+        first, last = rng.choice(first_names), rng.choice(last_names)
+        created = EPOCH + timedelta(seconds=rng.randrange(3 * 365 * 86400))
+        b2b = bool(entities) and rng.random() < 0.3
+        customer: dict[str, Any] = {
+            "customerNumber": number,
+            "id": number,
+            "title": rng.choice(["MR", "MS", "MRS", "DR"]),
+            "firstName": first,
+            "lastName": last,
+            "contactEmail": f"customer{number}@example.com",
+            "contactPhone": rng.choice(phones),
+            "preferredLanguage": rng.choice(["en_US", "de_DE", "fr_FR", "pl_PL", "ja_JP"]),
+            "preferredCurrency": rng.choice(["EUR", "USD", "PLN", "JPY", "CHF"]),
+            "preferredSite": "main",
+            "active": rng.random() < 0.9,
+            "onHold": rng.random() < 0.05,
+            "businessModel": "B2B" if b2b else "B2C",
+            "metadata": {"version": 1, "mixins": {}},
+            "mixins": {},
+            "metadataCreatedAt": _iso(created),
+        }
+        if rng.random() < 0.2:
+            customer["middleName"] = rng.choice(first_names)
+        if rng.random() < 0.1:
+            customer["mixins"] = {"loyalty": {"tier": rng.choice(["gold", "silver"])}}
+            customer["metadata"]["mixins"] = {"loyalty": "https://example.com/loyalty.json"}
+        if b2b:
+            entity = entities[index % len(entities)]
+            customer["company"] = entity["name"]
+            customer["b2b"] = {
+                "companyRegistrationId": f"REG-{rng.randrange(10**6):06d}",
+                "legalEntities": [{"id": entity["id"], "name": entity["name"]}],
+            }
+        if rng.random() < 0.3:
+            customer["defaultAddress"] = {
+                "contactName": f"{first} {last}",
+                "street": rng.choice(words).title() + " Street",
+                "streetNumber": str(rng.randrange(1, 200)),
+                "zipCode": f"{rng.randrange(10000, 99999)}",
+                "city": rng.choice(words).title(),
+                "country": rng.choice(["DE", "FR", "PL", "US", "JP"]),
+            }
+        customers.append(customer)
+
+    b2b_customers = [c for c in customers if c["businessModel"] == "B2B"]
+    for index in range(min(sizes.contact_assignments, 2 * len(b2b_customers))):
+        customer = b2b_customers[index % len(b2b_customers)]
+        entity_ref = customer["b2b"]["legalEntities"][0]
+        created = EPOCH + timedelta(days=rng.randrange(900))
+        assignment_id = f"CA{index + 1:06d}"
+        assignment = {
+            "id": assignment_id,
+            "legalEntity": {"id": entity_ref["id"]},
+            "customer": {"id": customer["customerNumber"]},
+            "type": CONTACT_TYPES[index % len(CONTACT_TYPES)],
+            "primary": index < len(b2b_customers) and index % 3 == 0,
+            "metadata": {"version": 1, "createdAt": _iso(created), "modifiedAt": _iso(created)},
+        }
+        entity_ref.setdefault("contactAssignmentId", assignment_id)
+        yield "contact_assignments", assignment_id, assignment
+
+    for customer in customers:
+        yield "customers", customer["customerNumber"], customer
+
+    segment_ids = [f"SEG{index + 1:03d}" for index in range(sizes.segments)]
+    for index, segment_id in enumerate(segment_ids):
+        created = EPOCH + timedelta(days=rng.randrange(900))
+        yield (
+            "segments",
+            segment_id,
+            {
+                "id": segment_id,
+                "name": {"en": f"{rng.choice(words).title()} {rng.choice(words)} segment"},
+                "description": {"en": f"Synthetic segment {index + 1}"},
+                "status": "ACTIVE" if index % 5 else "INACTIVE",
+                "siteCode": "main",
+                "metadata": {"version": 1, "createdAt": _iso(created), "modifiedAt": _iso(created)},
+            },
+        )
+
+    if segment_ids and customers:
+        per_segment = sizes.memberships // len(segment_ids)
+        for index, segment_id in enumerate(segment_ids):
+            count = per_segment + (1 if index < sizes.memberships % len(segment_ids) else 0)
+            for position in rng.sample(range(len(customers)), min(count, len(customers))):
+                customer = customers[position]
+                created = EPOCH + timedelta(days=rng.randrange(900))
+                doc: dict[str, Any] = {
+                    "customer": {"id": customer["customerNumber"]},
+                    "assignmentType": "MANUAL",
+                    "metadata": {
+                        "version": 1,
+                        "createdAt": _iso(created),
+                        "modifiedAt": _iso(created),
+                    },
+                }
+                entity_id = ""
+                if customer["businessModel"] == "B2B":
+                    entity_id = customer["b2b"]["legalEntities"][0]["id"]
+                    doc["legalEntity"] = {"id": entity_id}
+                key = membership_key(customer["customerNumber"], entity_id)
+                yield f"memberships:{segment_id}", key, doc
+
+    picked = rng.sample(range(len(customers)), min(sizes.customer_groups, len(customers)))
+    for position in picked:
+        number = customers[position]["customerNumber"]
+        site = "main" if rng.random() < 0.85 else "outlet"
+        yield f"cgrelations:{site}", number, {"customerId": number, "groupId": rng.choice(GROUPS)}
+
+
+def membership_key(customer_id: str, legal_entity_id: str | None) -> str:
+    return f"{customer_id}\x1f{legal_entity_id or ''}"

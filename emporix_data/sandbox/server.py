@@ -1,0 +1,169 @@
+"""Starting the sandbox: open (or seed) its SQLite file and serve it with uvicorn."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from emporix_data.sandbox.app import SandboxMiddleware, SandboxState, create_app
+from emporix_data.sandbox.faults import FaultInjector, FaultSettings
+from emporix_data.sandbox.seed import SeedSizes, generate
+from emporix_data.sandbox.store import Store
+
+STARTUP_TIMEOUT_S = 60
+
+
+@dataclass
+class SandboxConfig:
+    db_path: Path
+    tenant: str = "demo"
+    client_id: str = "demo-client"
+    client_secret: str = field(default="demo-secret", repr=False)
+    sizes: SeedSizes = field(default_factory=SeedSizes)
+    seed: int = 42
+    reset: bool = False
+    latency_ms: int = 0
+    fault_rate: float = 0.0
+    token_ttl_s: int = 3600
+    max_page_size: int = 1000
+
+
+class Tenant:
+    """The store plus what reseeding needs: a pristine copy for fast resets."""
+
+    def __init__(self, config: SandboxConfig) -> None:
+        self.config = config
+        self.store = Store(Path(config.db_path))
+        self.reused = False
+        self._pristine: tuple[str, Any] | None = None
+        fingerprint = self._fingerprint(config.sizes)
+        if not config.reset and self.store.meta("fingerprint") == fingerprint:
+            self.reused = True
+        else:
+            self.seed(config.sizes)
+
+    def _fingerprint(self, sizes: SeedSizes) -> str:
+        return json.dumps({"seed": self.config.seed, **sizes.as_dict()}, sort_keys=True)
+
+    def seed(self, sizes: SeedSizes) -> None:
+        self.store.delete_all()
+        self.store.put_many(generate(sizes, self.config.seed))
+        fingerprint = self._fingerprint(sizes)
+        self.store.set_meta("fingerprint", fingerprint)
+        self._pristine = (fingerprint, self.store.snapshot())
+
+    def reseed(self, overrides: dict[str, Any]) -> None:
+        """Back to freshly seeded data (of other sizes if asked), as fast as possible."""
+        sizes = replace(self.config.sizes, **overrides) if overrides else self.config.sizes
+        fingerprint = self._fingerprint(sizes)
+        if self._pristine and self._pristine[0] == fingerprint:
+            self.store.restore(self._pristine[1])
+        else:
+            self.seed(sizes)
+
+    def counts(self) -> dict[str, int]:
+        rows = self.store.db.execute(
+            "SELECT CASE WHEN instr(collection, ':') > 0 "
+            "THEN substr(collection, 1, instr(collection, ':') - 1) ELSE collection END, COUNT(*) "
+            "FROM docs GROUP BY 1"
+        )
+        return dict(rows.fetchall())
+
+
+def build_app(config: SandboxConfig) -> tuple[SandboxMiddleware, Tenant]:
+    tenant = Tenant(config)
+    state = SandboxState(
+        store=tenant.store,
+        tenant=config.tenant,
+        client_id=config.client_id,
+        client_secret=config.client_secret,
+        token_ttl_s=config.token_ttl_s,
+        max_page_size=config.max_page_size,
+        faults=FaultInjector(
+            FaultSettings(latency_ms=config.latency_ms, fault_rate=config.fault_rate)
+        ),
+        reseed=tenant.reseed,
+    )
+    return SandboxMiddleware(create_app(state), state), tenant
+
+
+class _Server(uvicorn.Server):
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = threading.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        self.ready.set()
+
+
+class RunningSandbox:
+    """A sandbox serving in a background thread; ``stop()`` shuts it down."""
+
+    def __init__(
+        self,
+        config: SandboxConfig,
+        url: str,
+        server: _Server,
+        thread: threading.Thread,
+        tenant: Tenant,
+    ) -> None:
+        self.config = config
+        self.url = url
+        self.reused = tenant.reused
+        self._server = server
+        self._thread = thread
+        self._tenant = tenant
+
+    def counts(self) -> dict[str, int]:
+        return self._tenant.counts()
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=30)
+        self._tenant.store.close()
+
+    def __enter__(self) -> RunningSandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def start_sandbox(config: SandboxConfig, host: str = "127.0.0.1", port: int = 0) -> RunningSandbox:
+    """Seed or reopen the data, serve it in a daemon thread, return once it answers."""
+    app, tenant = build_app(config)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    server = _Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="emporix-sandbox", daemon=True
+    )
+    thread.start()
+    if not server.ready.wait(STARTUP_TIMEOUT_S):
+        server.should_exit = True
+        raise RuntimeError("the sandbox server did not start")
+    bound_port = sock.getsockname()[1]
+    return RunningSandbox(config, f"http://{host}:{bound_port}", server, thread, tenant)
+
+
+def serve(config: SandboxConfig, host: str = "127.0.0.1", port: int = 8765) -> None:
+    """Serve in the foreground (the CLI), after printing where and with which credentials."""
+    app, tenant = build_app(config)
+    url = f"http://{host}:{port}"
+    origin = "reused from" if tenant.reused else "freshly seeded in"
+    counts = ", ".join(f"{name}: {count}" for name, count in sorted(tenant.counts().items()))
+    print(f"Emporix sandbox for tenant {config.tenant!r} at {url}")
+    print(f"Data {origin} {config.db_path} ({counts})")
+    print(f"export EMPORIX_API_URL={url}")
+    print(f"export EMPORIX_TENANT={config.tenant}")
+    print(f"export EMPORIX_CLIENT_ID={config.client_id}")
+    print(f"export EMPORIX_CLIENT_SECRET={config.client_secret}", flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off")

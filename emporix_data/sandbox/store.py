@@ -1,0 +1,146 @@
+"""SQLite document store: one table of JSON documents, grouped in collections.
+
+Collections are ``customers``, ``legal_entities``, ``contact_assignments``,
+``segments``, ``memberships:<segmentId>`` and ``cgrelations:<site>``. List responses
+are built by joining stored JSON texts, without parsing them again.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS docs (
+    collection TEXT NOT NULL,
+    key TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (collection, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+def _regexp(pattern: str, value: Any) -> bool:
+    import re
+
+    return value is not None and re.search(pattern, str(value)) is not None
+
+
+class Store:
+    """Used from the server's event-loop thread only (and, before it starts, the seeder)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.create_function("regexp", 2, _regexp, deterministic=True)
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # meta -------------------------------------------------------------------
+    def meta(self, name: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, name: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
+
+    # documents --------------------------------------------------------------
+    def get(self, collection: str, key: str) -> dict[str, Any] | None:
+        row = self.db.execute(
+            "SELECT doc FROM docs WHERE collection = ? AND key = ?", (collection, key)
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def get_many(self, collection: str, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT key, doc FROM docs WHERE collection = ? AND key IN ({marks})",
+                (collection, *chunk),
+            )
+            found.update((key, json.loads(doc)) for key, doc in rows)
+        return found
+
+    def exists(self, collection: str, key: str) -> bool:
+        return (
+            self.db.execute(
+                "SELECT 1 FROM docs WHERE collection = ? AND key = ?", (collection, key)
+            ).fetchone()
+            is not None
+        )
+
+    def put(self, collection: str, key: str, doc: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO docs VALUES (?, ?, ?)",
+            (collection, key, json.dumps(doc, ensure_ascii=False)),
+        )
+
+    def put_many(self, rows: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
+        self.db.execute("BEGIN")
+        self.db.executemany(
+            "INSERT OR REPLACE INTO docs VALUES (?, ?, ?)",
+            ((c, k, json.dumps(d, ensure_ascii=False)) for c, k, d in rows),
+        )
+        self.db.execute("COMMIT")
+
+    def delete(self, collection: str, key: str) -> bool:
+        cursor = self.db.execute(
+            "DELETE FROM docs WHERE collection = ? AND key = ?", (collection, key)
+        )
+        return cursor.rowcount > 0
+
+    def delete_all(self) -> None:
+        self.db.execute("DELETE FROM docs")
+
+    def collections(self, prefix: str) -> list[str]:
+        rows = self.db.execute(
+            "SELECT DISTINCT collection FROM docs WHERE collection LIKE ?", (prefix + "%",)
+        )
+        return [row[0] for row in rows]
+
+    def count(self, collection: str, where: str = "", params: Sequence[Any] = ()) -> int:
+        sql = "SELECT COUNT(*) FROM docs WHERE collection = ?" + (
+            f" AND ({where})" if where else ""
+        )
+        return self.db.execute(sql, (collection, *params)).fetchone()[0]
+
+    def page(
+        self,
+        collection: str,
+        *,
+        where: str = "",
+        params: Sequence[Any] = (),
+        order: str = "key",
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[str]:
+        """Stored JSON texts of one page, in ``order``."""
+        sql = "SELECT doc FROM docs WHERE collection = ?"
+        if where:
+            sql += f" AND ({where})"
+        sql += f" ORDER BY {order}"
+        args: list[Any] = [collection, *params]
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            args += [limit, offset]
+        return [row[0] for row in self.db.execute(sql, args)]
+
+    def snapshot(self) -> sqlite3.Connection:
+        """An in-memory copy of the whole database (for fast resets)."""
+        copy = sqlite3.connect(":memory:", check_same_thread=False)
+        self.db.backup(copy)
+        return copy
+
+    def restore(self, snapshot: sqlite3.Connection) -> None:
+        snapshot.backup(self.db)
