@@ -8,6 +8,7 @@ spreadsheet and pushed again.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -74,10 +75,11 @@ class PushReport:
                     "outcome": r.outcome,
                     "status": r.status or None,
                     "message": r.message or "",
+                    "sent": json.dumps(r.sent, ensure_ascii=False) if r.sent is not None else "",
                 }
                 for r in self.results
             ],
-            columns=["row", "action", "key", "outcome", "status", "message"],
+            columns=["row", "action", "key", "outcome", "status", "message", "sent"],
         )
 
     def error_file_frame(self, table: ResourceTable) -> pd.DataFrame:

@@ -93,17 +93,39 @@ def test_contact_assignment_create_update_delete_land(client):
     assert len(created) == 1 and created[0].type == "CONTACT"
 
 
-def test_customer_group_edits_land(client):
+def test_customer_group_create_update_delete_land(client):
     file = exported(client, "customer-groups")
     changed_customer = file.loc[2, "customerId"]
     file.loc[2, "groupId"] = "staff"
     file.loc[3, "_action"] = "delete"
-    table, loaded, plan = plan_for(client, "customer-groups", file)
+    taken = set(file["customerId"])
+    free = next(c for c in exported(client, "customers")["customerNumber"] if c not in taken)
+    new = pd.DataFrame({"site": ["main"], "customerId": [free], "groupId": ["vip"]}, index=[999])
+    table, loaded, plan = plan_for(client, "customer-groups", pd.concat([file, new]))
     report = push_plan(client, table, plan, loaded.documents)
-    assert report.counts() == {"applied": 2, "failed": 0, "conflict": 0}
+    assert report.counts() == {"applied": 3, "failed": 0, "conflict": 0}
     stored = {r.customerId: r.groupId for r in cg.list_customer_groups(client)}
     assert stored[changed_customer] == "staff"
+    assert stored[free] == "vip"
     assert file.loc[3, "customerId"] not in stored
+    assert '"groupId": "staff"' in report.frame().set_index("action").at["update", "sent"]
+
+
+def test_membership_rows_deleted_in_the_grid_are_removed_in_bulk(client, admin):
+    loaded = load_table(client, "segment-memberships")
+    edited = loaded.frame.drop(index=loaded.frame.index[:5])
+    table = TABLES["segment-memberships"]
+    plan = build_plan(table.schema, loaded.frame, edited, source="grid")
+    assert len(plan.deletes) == 5
+    admin.reset_stats()
+    report = push_plan(client, table, plan, loaded.documents)
+    assert report.counts()["applied"] == 5
+    assert admin.count(BULK_PUT.replace("PUT", "DELETE")) == len(
+        set(loaded.frame["segmentId"].iloc[:5])
+    )
+    after = load_table(client, "segment-memberships").frame
+    assert len(after) == len(loaded.frame) - 5
+    assert build_plan(table.schema, after, edited, source="grid").is_empty
 
 
 def test_450_membership_adds_take_exactly_3_bulk_requests(client, admin):
