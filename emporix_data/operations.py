@@ -1,5 +1,9 @@
 """Operations: the HTTP calls a push consists of, each covering one or more plan rows.
 
+Bulk endpoints take at most 200 items per request and answer 207 with one entry per
+item; every item ends with exactly one outcome: the API's answer, the error of a request
+that failed as a whole, or a failure saying the API returned no entry for it.
+
 Building the list of operations is separate from sending it, so that a dry run can show
 exactly what would be sent, request by request. Sending runs operations concurrently
 (bounded by the client's concurrency) and gives every covered row its own outcome.
@@ -12,9 +16,10 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
-from emporix_data.bulk import BULK_LIMIT, chunked, map_multi_status
 from emporix_data.client import EmporixClient
 from emporix_data.errors import ApiError, EmporixError
+
+BULK_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,44 @@ class RowOutcome:
         return 200 <= self.status < 300
 
 
+def chunked(items: Sequence[Any], size: int = BULK_LIMIT) -> list[tuple[int, Sequence[Any]]]:
+    """``(offset, chunk)`` pairs of at most ``size`` items, in order."""
+    if size < 1:
+        raise ValueError("chunk size must be positive")
+    return [(start, items[start : start + size]) for start in range(0, len(items), size)]
+
+
+def map_multi_status(entries: Any, rows: Sequence[int]) -> list[RowOutcome]:
+    """One outcome per row of a bulk request from its 207 body.
+
+    Entries carry the item's position in the request. The spec says "matching the item
+    position in the request body"; the vendor's examples count from 0 in one service and
+    from 1 in another, so a complete answer numbered 1..n is read as counting from 1.
+    """
+    count = len(rows)
+    valid = [e for e in entries if isinstance(e, Mapping) and isinstance(e.get("index"), int)]
+    indices = {e["index"] for e in valid}
+    base = 1 if (0 not in indices and count in indices) else 0
+    by_position: dict[int, Mapping[str, Any]] = {}
+    for entry in valid:
+        position = entry["index"] - base
+        if 0 <= position < count:
+            by_position.setdefault(position, entry)
+    outcomes = []
+    for position, row in enumerate(rows):
+        entry = by_position.get(position)
+        if entry is None:
+            outcomes.append(RowOutcome(row, 0, "the API returned no result for this item"))
+        else:
+            message = entry.get("message")
+            outcomes.append(
+                RowOutcome(
+                    row, int(entry.get("code") or 0), None if message is None else str(message)
+                )
+            )
+    return outcomes
+
+
 def bulk_operations(
     method: str, path: str, items: Sequence[Any], rows: Sequence[int], limit: int = BULK_LIMIT
 ) -> list[Operation]:
@@ -64,11 +107,7 @@ def execute(client: EmporixClient, operation: Operation) -> list[RowOutcome]:
         return [RowOutcome(row, status, message) for row in operation.rows]
     if not operation.bulk:
         return [RowOutcome(row, response.status_code) for row in operation.rows]
-    results = map_multi_status(response.json(), len(operation.rows))
-    return [
-        RowOutcome(row, result.code, result.message)
-        for row, result in zip(operation.rows, results, strict=True)
-    ]
+    return map_multi_status(response.json(), operation.rows)
 
 
 def run_operations(

@@ -75,6 +75,33 @@ def sandbox_settings(sandbox: RunningSandbox, **overrides: Any) -> Settings:
     return Settings(**values)
 
 
+def fetch_token(url: str) -> str:
+    response = httpx.post(
+        f"{url}/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": "demo-client",
+            "client_secret": "demo-secret",
+        },
+    )
+    response.raise_for_status()
+    return response.json()["access_token"]
+
+
+@pytest.fixture
+def token_for() -> Callable[[str], str]:
+    """A bearer token from the sandbox at a URL (plain HTTP, as any client gets one)."""
+    return fetch_token
+
+
+@pytest.fixture
+def api(sandbox: RunningSandbox, admin: Admin) -> Iterator[httpx.Client]:
+    """A plain authorised HTTP client on freshly reset sandbox data."""
+    headers = {"Authorization": f"Bearer {fetch_token(sandbox.url)}"}
+    with httpx.Client(base_url=sandbox.url, headers=headers, timeout=30) as http:
+        yield http
+
+
 @pytest.fixture
 def make_settings(sandbox: RunningSandbox) -> Callable[..., Settings]:
     """Settings for the session's sandbox, with overrides (page size, secret, ...)."""

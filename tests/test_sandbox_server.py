@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
@@ -13,23 +11,6 @@ from emporix_data.sandbox.seed import generate
 
 CUSTOMERS = "/customer/demo/customers"
 SEGMENT_BULK = "/customer-segment/demo/segments/SEG001/customers/bulk"
-
-
-@pytest.fixture
-def api(sandbox, admin) -> Iterator[httpx.Client]:
-    """An authorised plain HTTP client on freshly reset data."""
-    token = httpx.post(
-        f"{sandbox.url}/oauth/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": "demo-client",
-            "client_secret": "demo-secret",
-        },
-    ).json()["access_token"]
-    with httpx.Client(
-        base_url=sandbox.url, headers={"Authorization": f"Bearer {token}"}, timeout=30
-    ) as http:
-        yield http
 
 
 def test_no_or_bad_token_is_a_401_with_the_gateway_body(sandbox, admin):
@@ -224,34 +205,29 @@ def test_seeding_is_deterministic_and_sizes_are_honoured():
     assert list(generate(SeedSizes(customers=0), seed=7)) != []
 
 
-def _first_name(url: str, number: str, set_to: str | None = None) -> str:
-    token = httpx.post(
-        f"{url}/oauth/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": "demo-client",
-            "client_secret": "demo-secret",
-        },
-    ).json()["access_token"]
+def _first_name(url: str, token: str, number: str, set_to: str | None = None) -> str:
     headers = {"Authorization": f"Bearer {token}"}
     if set_to is not None:
         httpx.patch(f"{url}{CUSTOMERS}/{number}", json={"firstName": set_to}, headers=headers)
     return httpx.get(f"{url}{CUSTOMERS}/{number}", headers=headers).json()["firstName"]
 
 
-def test_data_persists_across_restarts_and_reset_reseeds(tmp_path):
+def test_data_persists_across_restarts_and_reset_reseeds(tmp_path, token_for):
     config = SandboxConfig(db_path=tmp_path / "s.db", sizes=SeedSizes(customers=20))
     with start_sandbox(config) as first:
         assert not first.reused
-        assert _first_name(first.url, "00000001", set_to="Persisted") == "Persisted"
+        assert (
+            _first_name(first.url, token_for(first.url), "00000001", set_to="Persisted")
+            == "Persisted"
+        )
     with start_sandbox(config) as second:
         assert second.reused
         assert second.counts()["customers"] == 20
-        assert _first_name(second.url, "00000001") == "Persisted"
+        assert _first_name(second.url, token_for(second.url), "00000001") == "Persisted"
     config.reset = True
     with start_sandbox(config) as third:
         assert not third.reused
-        assert _first_name(third.url, "00000001") != "Persisted"
+        assert _first_name(third.url, token_for(third.url), "00000001") != "Persisted"
     bigger = SandboxConfig(db_path=tmp_path / "s.db", sizes=SeedSizes(customers=30))
     with start_sandbox(bigger) as fourth:
         assert not fourth.reused

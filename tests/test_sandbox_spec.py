@@ -23,20 +23,6 @@ def specs() -> dict[str, OpenAPI]:
     return {path.name: OpenAPI.from_file_path(str(path)) for path in SPECS.glob("*.yml")}
 
 
-@pytest.fixture
-def api(sandbox, admin):
-    token = httpx.post(
-        f"{sandbox.url}/oauth/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": "demo-client",
-            "client_secret": "demo-secret",
-        },
-    ).json()["access_token"]
-    with httpx.Client(base_url=sandbox.url, headers={"Authorization": f"Bearer {token}"}) as http:
-        yield http
-
-
 def validate(spec: OpenAPI, response: httpx.Response) -> None:
     request = response.request
     mock_request = MockRequest(

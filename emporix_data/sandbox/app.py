@@ -258,6 +258,37 @@ def create_app(state: SandboxState) -> FastAPI:
         kind = "not_found" if exc.status_code == 404 else "bad_request"
         return ApiProblem(exc.status_code, kind, str(exc.detail)).response()
 
+    def paged_list(
+        request: Request,
+        collection: str,
+        default_size: int,
+        filters: dict[str, str] | None = None,
+        enrich: Callable[[list[dict[str, Any]]], None] | None = None,
+        count_header: str | None = None,
+    ) -> Response:
+        """One page of a collection. ``X-Total-Count`` when asked for (the specs that
+        have it); ``count_header`` names a header carrying this page's item count."""
+        page, size = paging(request, default_size, state.max_page_size)
+        where, params, order = query_clause(request, filters)
+        texts = store.page(
+            collection,
+            where=where,
+            params=params,
+            order=order,
+            limit=size,
+            offset=(page - 1) * size,
+        )
+        headers = {}
+        if count_header:
+            headers[count_header] = str(len(texts))
+        elif wants_total(request):
+            headers["X-Total-Count"] = str(store.count(collection, where, params))
+        if enrich is None:
+            return list_response(texts, headers)
+        documents = [json.loads(text) for text in texts]
+        enrich(documents)
+        return json_response(documents, headers=headers)
+
     # ----------------------------------------------------------------- oauth
     @app.post("/oauth/token")
     async def token(request: Request) -> Response:
@@ -329,17 +360,7 @@ def create_app(state: SandboxState) -> FastAPI:
 
     @app.get("/customer/{tenant}/customers")
     async def list_customers(request: Request) -> Response:
-        page, size = paging(request, 60, state.max_page_size)
-        where, params, order = query_clause(request)
-        texts = store.page(
-            "customers",
-            where=where,
-            params=params,
-            order=order,
-            limit=size,
-            offset=(page - 1) * size,
-        )
-        return list_response(texts, {"Count": str(len(texts))})
+        return paged_list(request, "customers", 60, count_header="Count")
 
     @app.post("/customer/{tenant}/customers")
     async def create_customer(request: Request) -> Response:
@@ -403,34 +424,6 @@ def create_app(state: SandboxState) -> FastAPI:
     @app.get("/customer-management/{tenant}/legal-entities")
     async def list_legal_entities(request: Request) -> Response:
         return paged_list(request, "legal_entities", 16, filters={"name": "name", "type": "type"})
-
-    def paged_list(
-        request: Request,
-        collection: str,
-        default_size: int,
-        filters: dict[str, str] | None = None,
-        enrich: Callable[[list[dict[str, Any]]], None] | None = None,
-    ) -> Response:
-        page, size = paging(request, default_size, state.max_page_size)
-        where, params, order = query_clause(request, filters)
-        texts = store.page(
-            collection,
-            where=where,
-            params=params,
-            order=order,
-            limit=size,
-            offset=(page - 1) * size,
-        )
-        headers = (
-            {"X-Total-Count": str(store.count(collection, where, params))}
-            if wants_total(request)
-            else None
-        )
-        if enrich is None:
-            return list_response(texts, headers)
-        documents = [json.loads(text) for text in texts]
-        enrich(documents)
-        return json_response(documents, headers=headers)
 
     def enrich_assignments(documents: list[dict[str, Any]]) -> None:
         entities = store.get_many(
