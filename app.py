@@ -7,7 +7,19 @@ from pages.common import connection_sidebar
 st.set_page_config(page_title="Emporix data ops", page_icon=":material/table:", layout="wide")
 
 navigation = st.navigation(
-    [st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True)]
+    [
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("pages/customers.py", title="Customers", icon=":material/person:"),
+        st.Page(
+            "pages/contact_assignments.py", title="Contact assignments", icon=":material/badge:"
+        ),
+        st.Page(
+            "pages/segment_memberships.py", title="Segment memberships", icon=":material/group:"
+        ),
+        st.Page(
+            "pages/customer_groups.py", title="Customer groups", icon=":material/local_shipping:"
+        ),
+    ]
 )
 connection_sidebar()
 navigation.run()
