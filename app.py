@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.common import connection_sidebar
+from pages.common import DEEP_LINK, NAVIGATION_READY, connection_sidebar
 
 st.set_page_config(page_title="Emporix data ops", page_icon=":material/table:", layout="wide")
 
@@ -21,5 +21,9 @@ navigation = st.navigation(
         ),
     ]
 )
+st.session_state[NAVIGATION_READY] = True
+deep_link = st.session_state.pop(DEEP_LINK, None)
+if deep_link:
+    st.switch_page(deep_link)
 connection_sidebar()
 navigation.run()

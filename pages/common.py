@@ -11,6 +11,21 @@ from emporix_data.connection import Connection, connect
 from emporix_data.errors import EmporixError
 from emporix_data.settings import SettingsError
 
+NAVIGATION_READY = "app:navigation-ready"
+DEEP_LINK = "app:deep-link"
+
+
+def require_app_navigation(page_path: str) -> None:
+    """Send a page opened before the app's navigation existed through ``app.py``.
+
+    Until a server process first runs ``st.navigation``, Streamlit treats ``pages/`` as
+    the legacy page folder and runs a deep-linked page on its own, without the app's
+    sidebar and connection. Such a run goes to the app, which comes back to the page.
+    """
+    if not st.session_state.get(NAVIGATION_READY):
+        st.session_state[DEEP_LINK] = page_path
+        st.switch_page("app.py")
+
 
 def _secrets_section() -> dict[str, Any]:
     try:

@@ -4,7 +4,9 @@ import streamlit as st
 
 from emporix_data.errors import EmporixError
 from emporix_data.resources.customers import list_customers
-from pages.common import get_client, get_connection
+from pages.common import get_client, get_connection, require_app_navigation
+
+require_app_navigation("pages/overview.py")
 
 st.title("Overview")
 connection = get_connection()

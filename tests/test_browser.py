@@ -12,7 +12,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from emporix_data.client import EmporixClient
+from emporix_data.resources.customer_groups import list_customer_groups
+from emporix_data.resources.customers import get_customer
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "test-output"
@@ -27,6 +31,7 @@ CHROMIUM_FLAGS = [
 ]
 
 pytestmark = pytest.mark.browser
+OUTPUT.mkdir(exist_ok=True)
 
 
 def _free_port() -> int:
@@ -49,11 +54,8 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 9
     raise AssertionError("streamlit never became healthy")
 
 
-@pytest.fixture(scope="module")
-def dashboard_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def _streamlit(env: dict[str, str]) -> Iterator[str]:
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EMPORIX_")}
-    env["EMPORIX_SANDBOX_DB"] = str(tmp_path_factory.mktemp("dash") / "demo.db")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -85,13 +87,41 @@ def dashboard_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def page(dashboard_url: str) -> Iterator[Page]:
+def dashboard_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard as `make run` starts it: no credentials, embedded sandbox."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EMPORIX_")}
+    env["EMPORIX_SANDBOX_DB"] = str(tmp_path_factory.mktemp("dash") / "demo.db")
+    yield from _streamlit(env)
+
+
+@pytest.fixture(scope="module")
+def tenant_dashboard_url(sandbox) -> Iterator[str]:
+    """The dashboard configured (EMPORIX_* variables) for the test sandbox as its tenant."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EMPORIX_")}
+    env.update(
+        EMPORIX_API_URL=sandbox.url,
+        EMPORIX_TENANT=sandbox.config.tenant,
+        EMPORIX_CLIENT_ID=sandbox.config.client_id,
+        EMPORIX_CLIENT_SECRET=sandbox.config.client_secret,
+    )
+    yield from _streamlit(env)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
     executable = str(SYSTEM_CHROMIUM) if SYSTEM_CHROMIUM.exists() else None
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        yield page
-        browser.close()
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh browser context (a new Streamlit session) per test."""
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, accept_downloads=True)
+    yield context.new_page()
+    context.close()
 
 
 def _settled(page: Page) -> None:
@@ -107,5 +137,70 @@ def test_overview_names_the_sandbox_tenant_and_counts_its_customers(page: Page, 
     expect(sidebar).to_contain_text("Sandbox")
     expect(sidebar).to_contain_text("demo")
     expect(page.get_by_test_id("stMetric")).to_contain_text("300")
-    OUTPUT.mkdir(exist_ok=True)
-    page.screenshot(path=OUTPUT / "overview.png", full_page=True)
+    page.screenshot(path=OUTPUT / "overview.png")
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("customers", "Customers"),
+        ("contact_assignments", "Contact assignments"),
+        ("segment_memberships", "Segment memberships"),
+        ("customer_groups", "Customer groups"),
+    ],
+)
+def test_each_page_opens_by_its_url_with_the_app_sidebar(page: Page, dashboard_url, path, title):
+    page.goto(f"{dashboard_url}/{path}")
+    expect(page.get_by_role("heading", name=title)).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("Loaded ")).to_be_visible(timeout=60_000)
+    _settled(page)
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("Sandbox")
+    expect(page.get_by_test_id("stSidebarNav")).not_to_contain_text("table page")
+    expect(page.get_by_test_id("stDataFrame").locator("canvas").first).to_be_visible()
+    page.screenshot(path=OUTPUT / f"{path}.png")
+
+
+def test_grid_edit_is_reviewed_pushed_and_stored(
+    page: Page, tenant_dashboard_url, admin, make_settings
+):
+    page.goto(f"{tenant_dashboard_url}/customers")
+    expect(page.get_by_text("Loaded 120 rows")).to_be_visible(timeout=60_000)
+    _settled(page)
+    expect(page.get_by_test_id("stDataFrame").locator("canvas").first).to_be_visible()
+    box = page.get_by_test_id("stDataFrame").first.bounding_box()
+    assert box is not None
+    # First data row (rows are 35 px; the header is one row), first column, then two
+    # cells to the right: firstName. Enter opens the cell editor overlay.
+    page.mouse.click(box["x"] + 60, box["y"] + 35 + 17)
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    overlay = page.get_by_test_id("portal").locator(".gdg-input")
+    expect(overlay).to_be_visible(timeout=10_000)
+    overlay.fill("Browser-Edited")
+    overlay.press("Enter")
+    push = page.get_by_role("button", name="Push 1 changes")
+    expect(push).to_be_visible(timeout=30_000)
+    page.screenshot(path=OUTPUT / "customers-review.png")
+    push.click()
+    expect(page.get_by_text("Last push: 1 applied, 0 failed, 0 conflicts.")).to_be_visible(
+        timeout=60_000
+    )
+    with EmporixClient(make_settings()) as client:
+        assert get_customer(client, "00000001").firstName == "Browser-Edited"
+
+
+def test_table_downloads_as_csv(page: Page, tenant_dashboard_url, admin, make_settings):
+    page.goto(f"{tenant_dashboard_url}/customer_groups")
+    expect(page.get_by_text("Loaded ")).to_be_visible(timeout=60_000)
+    _settled(page)
+    page.get_by_text("Files: export, or edit in a spreadsheet").click()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="CSV", exact=True).click()
+    download = download_info.value
+    assert download.suggested_filename == "customer-groups.csv"
+    lines = Path(download.path()).read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "site,customerId,groupId"
+    with EmporixClient(make_settings()) as client:
+        relations = list_customer_groups(client)
+    assert sorted(lines[1:]) == sorted(f"main,{r.customerId},{r.groupId}" for r in relations)
