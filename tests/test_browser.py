@@ -136,7 +136,8 @@ def test_overview_names_the_sandbox_tenant_and_counts_its_customers(page: Page, 
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar).to_contain_text("Sandbox")
     expect(sidebar).to_contain_text("demo")
-    expect(page.get_by_test_id("stMetric")).to_contain_text("300")
+    expect(page.get_by_test_id("stMetric").first).to_contain_text("300")
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
     page.screenshot(path=OUTPUT / "overview.png")
 
 

@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from emporix_data.client import EmporixClient
-from emporix_data.resources.customers import get_customer
+from emporix_data.resources.customers import get_customer, list_customers
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -121,3 +121,13 @@ def test_bad_credentials_show_a_message_not_a_traceback(sandbox):
     st.cache_resource.clear()
     assert not at.exception
     assert any("401" in e.value and "wrong" not in e.value for e in at.error)
+
+
+def test_overview_kpis_and_charts_follow_the_data(app, make_settings):
+    assert not app.exception, app.exception
+    tiles = {m.label: m.value for m in app.metric}
+    assert tiles["Customers"] == "120"
+    with EmporixClient(make_settings()) as client:
+        b2b = sum(c.businessModel == "B2B" for c in list_customers(client))
+    assert [m.delta for m in app.metric if m.label == "Customers"] == [f"{b2b} B2B"]
+    assert len(app.get("plotly_chart")) == 5
