@@ -9,6 +9,7 @@ filter or a page never throws edits away (streamlit#7749).
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -135,6 +136,22 @@ def fold_edits(name: str, view_key: str) -> None:
     kept = work.drop(index=snapshot.index)
     st.session_state[_state_key(name, "work")] = pd.concat([kept, edited]).sort_index()
     st.session_state.pop(old_key, None)
+
+
+def add_pending_rows(name: str, rows: pd.DataFrame) -> None:
+    """Append new rows to the working copy (after keeping the grid's pending edits)."""
+    view = st.session_state.get(_state_key(name, "view"))
+    if view:
+        fold_edits(name, view[0])
+    work = working_frame(name)
+    start = int(work.index.max()) + 1 if len(work) else 0
+    added = rows.reindex(columns=work.columns).astype(work.dtypes.to_dict())
+    added.index = pd.RangeIndex(start, start + len(added))
+    st.session_state[_state_key(name, "work")] = pd.concat([work, added])
+    st.session_state.pop(_state_key(name, "view"), None)
+    st.session_state[_state_key(name, "generation")] = (
+        st.session_state.get(_state_key(name, "generation"), 0) + 1
+    )
 
 
 def grid(name: str, table: ResourceTable, spec: TableFilter) -> pd.DataFrame:
@@ -310,7 +327,7 @@ def files_section(name: str, table: ResourceTable, view: pd.DataFrame) -> pd.Dat
         return None
 
 
-def render_table_page(name: str) -> None:
+def render_table_page(name: str, before_grid: Callable[[], None] | None = None) -> None:
     table = TABLES[name]
     st.title(table.title)
     loaded = loaded_table(name)
@@ -324,6 +341,8 @@ def render_table_page(name: str) -> None:
         )
         st.rerun()
     last_report(name, table)
+    if before_grid:
+        before_grid()
     spec = filter_controls(name, table.schema, working_frame(name))
     edited = grid(name, table, spec)
     view = edited[filter_mask(edited, spec)]

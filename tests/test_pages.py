@@ -9,7 +9,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from emporix_data.client import EmporixClient
-from emporix_data.resources.customers import get_customer, list_customers
+from emporix_data.export import frame_bytes
+from emporix_data.resources.customers import delete_customer, get_customer, list_customers
+from emporix_data.resources.segment_memberships import list_segment_memberships
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -131,3 +133,61 @@ def test_overview_kpis_and_charts_follow_the_data(app, make_settings):
         b2b = sum(c.businessModel == "B2B" for c in list_customers(client))
     assert [m.delta for m in app.metric if m.label == "Customers"] == [f"{b2b} B2B"]
     assert len(app.get("plotly_chart")) == 5
+
+
+def test_pasted_customers_are_added_to_a_segment_and_pushed_in_bulk(app, admin, make_settings):
+    open_page(app, "segment_memberships")
+    with EmporixClient(make_settings()) as client:
+        members = {m.customer.id for m in list_segment_memberships(client, "SEG002")}
+        outsiders = [c.key for c in list_customers(client) if c.key not in members][:3]
+    app.selectbox(key="memberships:add:segment").set_value("SEG002")
+    app.text_area(key="memberships:add:numbers").set_value(", ".join(outsiders))
+    app.button(key="memberships:add:go").click().run()
+    assert metrics(app)["Creates"] == 3
+    admin.reset_stats()
+    next(b for b in app.button if b.label == "Push 3 changes").click().run()
+    assert [s.value for s in app.success] == ["Last push: 3 applied, 0 failed, 0 conflicts."]
+    assert admin.count("PUT /customer-segment/{tenant}/segments/{segmentId}/customers/bulk") == 1
+    with EmporixClient(make_settings()) as client:
+        members = {m.customer.id for m in list_segment_memberships(client, "SEG002")}
+    assert set(outsiders) <= members
+
+
+def test_failed_rows_stay_pending_with_the_apis_message(app, make_settings):
+    open_page(app, "customers")
+    edit(app, "customers", edited_rows={0: {"firstName": "Too late"}, 1: {"firstName": "Fine"}})
+    with EmporixClient(make_settings()) as client:
+        delete_customer(client, "00000001")
+    next(b for b in app.button if b.label == "Push 2 changes").click().run()
+    assert next(w.value for w in app.warning).startswith("Last push: 1 applied, 1 failed")
+    failed = app.dataframe[0].value
+    assert failed["key"].tolist() == ["00000001"]
+    assert "not found" in failed["message"].iloc[0]
+    assert any(
+        b.label == "Download failed rows (fix and upload again)" for b in app.get("download_button")
+    )
+
+
+def test_uploaded_file_is_planned_like_the_grid(app):
+    open_page(app, "customer_groups")
+    loaded = app.session_state["customer-groups:loaded:demo"][0].frame
+    edited = loaded.copy()
+    edited.loc[edited.index[0], "groupId"] = "uploaded"
+    edited["_action"] = ""
+    edited.loc[edited.index[1], "_action"] = "delete"
+    upload = app.file_uploader(key="customer-groups:upload")
+    upload.set_value(("groups.csv", frame_bytes(edited, "csv"), "text/csv")).run()
+    assert not app.exception, app.exception
+    assert metrics(app) == {"Creates": 0, "Updates": 1, "Deletes": 1, "Invalid rows": 0}
+
+
+def test_an_edit_the_api_rejected_stays_pending_after_the_push(app, admin):
+    open_page(app, "customers")
+    edit(app, "customers", edited_rows={4: {"lastName": "Retry me"}})
+    admin.queue({"kind": "500", "method": "PATCH", "count": 1})
+    next(b for b in app.button if b.label == "Push 1 changes").click().run()
+    assert next(w.value for w in app.warning).startswith("Last push: 0 applied, 1 failed")
+    assert metrics(app)["Updates"] == 1
+    assert app.dataframe[-1].value["new"].tolist() == ["Retry me"]
+    next(b for b in app.button if b.label == "Push 1 changes").click().run()
+    assert [s.value for s in app.success] == ["Last push: 1 applied, 0 failed, 0 conflicts."]
