@@ -1,4 +1,8 @@
-"""The ``emporix-data`` command: the sandbox server and file exports, without a browser."""
+"""The ``emporix-data`` command: the whole edit loop without a browser.
+
+Sandbox server, exports, plans and pushes of edited files, and the push journal's
+history, resume and undo.
+"""
 
 from __future__ import annotations
 
@@ -13,13 +17,22 @@ from emporix_data.changes import ChangePlan, build_plan
 from emporix_data.client import EmporixClient
 from emporix_data.errors import EmporixError
 from emporix_data.export import FORMATS, format_for, read_table_file, write_frame
-from emporix_data.push import push_plan
+from emporix_data.journal import Origin, open_journal, os_user
+from emporix_data.push import PushReport, push_plan, resume_push
 from emporix_data.settings import SettingsError, load_settings
-from emporix_data.tables import TABLES, LoadedTable, load_references, load_table
+from emporix_data.tables import TABLES, LoadedTable, ResourceTable, load_references, load_table
+from emporix_data.undo import plan_undo
 
-app = typer.Typer(help="Emporix data ops: sandbox server and exports.", no_args_is_help=True)
+app = typer.Typer(
+    help="Emporix data ops: sandbox, exports, plans, journaled pushes, resume and undo.",
+    no_args_is_help=True,
+)
 stderr = Console(stderr=True)
 stdout = Console(width=200)
+JournalOption = Annotated[
+    Path | None,
+    typer.Option(help="Push journal (SQLite); default: $EMPORIX_JOURNAL_DB or .emporix-data/"),
+]
 
 
 @app.command()
@@ -166,6 +179,7 @@ def push(
     errors: Annotated[
         Path | None, typer.Option(help="Write failed rows as a fixable upload file here.")
     ] = None,
+    journal: JournalOption = None,
 ) -> None:
     """Push the edits in FILE; exit 1 if any row was invalid, failed or conflicted."""
     client, loaded, change_plan = _prepare(resource, file)
@@ -175,12 +189,12 @@ def push(
             stdout.print("Nothing to push.")
             raise typer.Exit(code=1 if change_plan.errors else 0)
         if dry_run:
-            report = push_plan(client, loaded.table, change_plan, loaded.documents, dry_run=True)
-            stdout.print(report.requests_frame().to_string(index=False), markup=False)
+            _print_dry_run(
+                push_plan(client, loaded.table, change_plan, loaded.documents, dry_run=True)
+            )
             raise typer.Exit(code=1 if change_plan.errors else 0)
-        if not yes and not typer.confirm(f"Push {len(change_plan.changes)} changes?"):
-            _fail("cancelled; nothing was sent")
-        with _progress_bar() as bar:
+        _confirm(yes, f"Push {len(change_plan.changes)} changes?")
+        with open_journal(journal) as book, _progress_bar() as bar:
             task = bar.add_task("Pushing", total=len(change_plan.changes))
             report = push_plan(
                 client,
@@ -188,10 +202,139 @@ def push(
                 change_plan,
                 loaded.documents,
                 progress=lambda p: bar.update(task, completed=p.done),
+                journal=book,
+                origin=Origin(os_user(), f"file {file.name}"),
             )
+    _finish(report, loaded.table, results, errors, invalid=bool(change_plan.errors))
+
+
+@app.command()
+def history(journal: JournalOption = None) -> None:
+    """List journaled pushes, newest first, with their counts and status."""
+    with open_journal(journal) as book:
+        frame = book.history()
+    if frame.empty:
+        stdout.print("No pushes journaled yet.")
+        return
+    stdout.print(frame.to_string(index=False), markup=False, highlight=False)
+
+
+@app.command()
+def resume(
+    push_id: Annotated[str, typer.Argument(help="The id shown by `history`.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    retry_failed: Annotated[
+        bool, typer.Option(help="Also send the rows that failed (not the conflicts).")
+    ] = False,
+    journal: JournalOption = None,
+) -> None:
+    """Send the rows of an interrupted push that have no result yet; exit 1 on problems."""
+    with open_journal(journal) as book:
+        try:
+            entry = book.entry(push_id)
+        except KeyError:
+            _fail(f"no push {push_id!r} in {book.path}")
+        pending = entry.pending(retry_failed=retry_failed)
+        if not pending:
+            stdout.print(f"Push {push_id} has no rows left to send.")
+            return
+        _confirm(yes, f"Send {len(pending)} rows of push {push_id} ({entry.resource})?")
+        with _client() as client, _progress_bar() as bar:
+            task = bar.add_task("Resuming", total=len(pending))
+            try:
+                report = resume_push(
+                    client,
+                    book,
+                    push_id,
+                    retry_failed=retry_failed,
+                    progress=lambda p: bar.update(task, completed=p.done),
+                )
+            except (ValueError, EmporixError) as exc:
+                _fail(str(exc))
+    _finish(report, TABLES[entry.resource], None, None, invalid=False)
+
+
+@app.command()
+def undo(
+    push_id: Annotated[str, typer.Argument(help="The id shown by `history`.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    dry_run: Annotated[bool, typer.Option(help="Send nothing; list the requests.")] = False,
+    journal: JournalOption = None,
+) -> None:
+    """Revert a push: set updates back, delete what it created, recreate what it deleted."""
+    with open_journal(journal) as book, _client() as client:
+        try:
+            inverse = plan_undo(client, book, push_id)
+        except KeyError:
+            _fail(f"no push {push_id!r} in {book.path}")
+        except (ValueError, EmporixError) as exc:
+            _fail(str(exc))
+        plan = inverse.plan
+        _print_plan(plan)
+        if not plan.changes:
+            stdout.print("Nothing to undo.")
+            raise typer.Exit(code=1 if plan.errors else 0)
+        table = inverse.loaded.table
+        if dry_run:
+            _print_dry_run(push_plan(client, table, plan, inverse.documents, dry_run=True))
+            raise typer.Exit(code=1 if plan.errors else 0)
+        _confirm(yes, f"Undo push {push_id}: push {len(plan.changes)} changes?")
+        with _progress_bar() as bar:
+            task = bar.add_task("Undoing", total=len(plan.changes))
+            report = push_plan(
+                client,
+                table,
+                plan,
+                inverse.documents,
+                progress=lambda p: bar.update(task, completed=p.done),
+                journal=book,
+                origin=Origin(os_user(), f"undo of {push_id}"),
+                undo_of=push_id,
+            )
+    _finish(report, table, None, None, invalid=bool(plan.errors))
+
+
+def _client() -> EmporixClient:
+    try:
+        return EmporixClient(load_settings())
+    except SettingsError as exc:
+        _fail(str(exc))
+
+
+def _confirm(yes: bool, question: str) -> None:
+    if not yes and not typer.confirm(question):
+        _fail("cancelled; nothing was sent")
+
+
+def _print_dry_run(report: PushReport) -> None:
     counts = report.counts()
     stdout.print(
-        f"applied {counts['applied']}, failed {counts['failed']}, conflict {counts['conflict']}",
+        f"dry run: {counts['planned']} to send, {counts['conflict']} conflicts, "
+        f"{counts['failed']} would fail, {counts['applied']} already as wanted",
+        highlight=False,
+    )
+    stdout.print(report.requests_frame().to_string(index=False), markup=False, highlight=False)
+    if report.problems:
+        stdout.print(
+            report.frame().query("outcome in ('failed', 'conflict')").to_string(index=False),
+            markup=False,
+            highlight=False,
+        )
+
+
+def _finish(
+    report: PushReport,
+    table: ResourceTable,
+    results: Path | None,
+    errors: Path | None,
+    *,
+    invalid: bool,
+) -> None:
+    """Print the outcome, write the requested files, exit 1 on any problem."""
+    counts = report.counts()
+    stdout.print(
+        f"push {report.push_id}: applied {counts['applied']}, failed {counts['failed']}, "
+        f"conflict {counts['conflict']}",
         highlight=False,
     )
     if report.problems:
@@ -200,11 +343,15 @@ def push(
             markup=False,
             highlight=False,
         )
+    conflicts = report.conflicts_frame()
+    if not conflicts.empty:
+        stdout.print("Conflicts (not overwritten):", style="yellow")
+        stdout.print(conflicts.to_string(index=False), markup=False, highlight=False)
     if results:
         report.frame().to_csv(results, index=False)
     if errors:
-        write_frame(report.error_file_frame(loaded.table), errors)
-    if report.problems or change_plan.errors:
+        write_frame(report.error_file_frame(table), errors)
+    if report.problems or invalid:
         raise typer.Exit(code=1)
 
 

@@ -12,6 +12,7 @@ import itertools
 import math
 import random
 import string
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -26,6 +27,7 @@ from emporix_data.errors import ApiConnectionError, ApiError, EmporixError, api_
 from emporix_data.settings import Settings
 
 T = TypeVar("T")
+K = TypeVar("K")
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE"})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
@@ -95,6 +97,7 @@ class EmporixClient:
             follow_redirects=False,
         )
         self._tokens = TokenProvider(settings, self._http)
+        self._gate = RateGate(sleep)
 
     def __enter__(self) -> EmporixClient:
         return self
@@ -132,6 +135,7 @@ class EmporixClient:
         processed: a 429, or a connection that could not be opened.
         """
         method = method.upper()
+        self._gate.wait()
         retrying = Retrying(
             stop=stop_after_attempt(self.settings.max_retries + 1),
             wait=self._wait,
@@ -143,6 +147,14 @@ class EmporixClient:
 
     def get_json(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         return self.request("GET", path, params=params).json()
+
+    def map_concurrently(self, function: Callable[[K], T], items: Sequence[K]) -> list[T]:
+        """``function`` over ``items`` on at most ``concurrency`` threads, in input order."""
+        if len(items) <= 1:
+            return [function(item) for item in items]
+        workers = min(self.settings.concurrency, len(items))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(function, items))
 
     def fetch_all(
         self,
@@ -236,15 +248,50 @@ class EmporixClient:
         raise AssertionError("unreachable")
 
     def _wait(self, state: RetryCallState) -> float:
+        """The server's ``Retry-After``, else exponential backoff with jitter.
+
+        A 429 pauses every call of this client for as long (``RateGate``), so that all
+        workers of a push back off together instead of each finding the limit anew.
+        """
         exc = state.outcome.exception() if state.outcome else None
         retry_after = getattr(exc, "retry_after", None)
         if retry_after is not None:
-            return min(float(retry_after), self.settings.backoff_max_s)
-        exponential = self.settings.backoff_base_s * 2 ** (state.attempt_number - 1)
-        return min(
-            exponential + random.uniform(0, self.settings.backoff_base_s),
-            self.settings.backoff_max_s,
-        )
+            delay = min(float(retry_after), self.settings.backoff_max_s)
+        else:
+            exponential = self.settings.backoff_base_s * 2 ** (state.attempt_number - 1)
+            delay = min(
+                exponential + random.uniform(0, self.settings.backoff_base_s),
+                self.settings.backoff_max_s,
+            )
+        if isinstance(exc, ApiError) and exc.status == 429:
+            self._gate.pause(delay)
+        return delay
+
+
+class RateGate:
+    """One pause shared by all threads of a client: set by a 429, honoured by every call."""
+
+    def __init__(
+        self, sleep: Callable[[float], None], clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._sleep = sleep
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._until = 0.0
+
+    def pause(self, seconds: float) -> None:
+        with self._lock:
+            self._until = max(self._until, self._clock() + seconds)
+
+    def remaining(self) -> float:
+        with self._lock:
+            return max(0.0, self._until - self._clock())
+
+    def wait(self) -> None:
+        """Sleep until the pause is over (no sleep at all when there is none)."""
+        remaining = self.remaining()
+        if remaining > 0:
+            self._sleep(remaining)
 
 
 class _UnsentConnectionError(ApiConnectionError):

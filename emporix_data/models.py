@@ -6,6 +6,7 @@ must survive a read -> edit -> write round trip.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -33,3 +34,11 @@ class IdRef(ApiModel):
 
     id: str | None = None
     name: str | None = None
+
+
+def recreatable(document: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """A before-image to create a deleted row again from, without the server's
+    bookkeeping (``metadata``): unknown fields the dashboard does not show come back too."""
+    if document is None:
+        return None
+    return {name: value for name, value in document.items() if name != "metadata"}

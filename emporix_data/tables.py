@@ -10,7 +10,7 @@ import pandas as pd
 
 from emporix_data.changes import References, RowChange, RowCheck
 from emporix_data.client import EmporixClient, ProgressCallback
-from emporix_data.frames import FrameSchema
+from emporix_data.frames import Column, FrameSchema, read_path
 from emporix_data.models import ApiModel
 from emporix_data.operations import Operation
 from emporix_data.resources import contact_assignments, customer_groups, customers
@@ -18,23 +18,51 @@ from emporix_data.resources import segment_memberships as memberships
 from emporix_data.resources.legal_entities import list_legal_entities
 from emporix_data.resources.segments import list_segments
 
+Key = tuple[Any, ...]
 Loader = Callable[[EmporixClient, ProgressCallback | None], Sequence[Any]]
 Writer = Callable[
-    [EmporixClient, Sequence[RowChange], Mapping[tuple[Any, ...], Mapping[str, Any]]],
+    [EmporixClient, Sequence[RowChange], Mapping[Key, Mapping[str, Any]]],
     list[Operation],
 ]
+LiveReader = Callable[[EmporixClient, Sequence[Key]], Sequence[Any]]
 
 
 @dataclass(frozen=True)
 class ResourceTable:
+    """A resource as a table: how to load it, write it, and re-read rows before a write.
+
+    ``new_key`` chooses the key of a new row left blank, before anything is sent, so a
+    resumed or retried create addresses the same resource. ``reread`` names the kinds of
+    change whose rows are read again just before writing, because the API does not check
+    ``metadata.version`` for them: a row changed by someone else since it was loaded is
+    then reported as a conflict instead of being overwritten.
+    """
+
     name: str
     title: str
     schema: FrameSchema
     load: Loader
     write: Writer
+    read_live: LiveReader
+    reread: frozenset[str] = frozenset()
     references: tuple[str, ...] = ()
-    generated_keys: bool = False
+    new_key: Callable[[], str] | None = None
     checks: tuple[RowCheck, ...] = ()
+
+    @property
+    def generated_keys(self) -> bool:
+        return self.new_key is not None
+
+    def key_of(self, record: Any) -> Key:
+        """A record's key in this table (missing key parts as ``None``)."""
+        return tuple(read_path(record, column.path) for column in self.key_columns)
+
+    def keyed(self, records: Sequence[Any]) -> dict[Key, Any]:
+        return {self.key_of(record): record for record in records}
+
+    @property
+    def key_columns(self) -> list[Column]:
+        return [self.schema.by_name[name] for name in self.schema.key]
 
 
 TABLES: dict[str, ResourceTable] = {
@@ -46,7 +74,10 @@ TABLES: dict[str, ResourceTable] = {
             customers.CUSTOMER_SCHEMA,
             lambda client, progress: customers.list_customers(client, progress=progress),
             customers.write_operations,
-            generated_keys=True,
+            lambda client, keys: customers.read_customers(client, [key[0] for key in keys]),
+            # PATCH and DELETE carry no version the spec says is checked.
+            reread=frozenset({"update", "delete"}),
+            new_key=customers.new_customer_number,
         ),
         ResourceTable(
             "contact-assignments",
@@ -56,8 +87,13 @@ TABLES: dict[str, ResourceTable] = {
                 client, progress=progress
             ),
             contact_assignments.write_operations,
+            lambda client, keys: contact_assignments.read_contact_assignments(
+                client, [key[0] for key in keys]
+            ),
+            # Updates PUT with metadata.version (409 when stale); DELETE has no version.
+            reread=frozenset({"delete"}),
             references=("customers", "legal_entities"),
-            generated_keys=True,
+            new_key=contact_assignments.new_assignment_id,
         ),
         ResourceTable(
             "segment-memberships",
@@ -65,6 +101,7 @@ TABLES: dict[str, ResourceTable] = {
             memberships.MEMBERSHIP_SCHEMA,
             lambda client, progress: memberships.list_all_memberships(client, progress=progress),
             memberships.write_operations,
+            memberships.read_memberships,
             references=("customers", "legal_entities", "segments", "b2b_customers"),
             checks=(memberships.b2b_members_need_a_legal_entity,),
         ),
@@ -74,6 +111,8 @@ TABLES: dict[str, ResourceTable] = {
             customer_groups.CUSTOMER_GROUP_SCHEMA,
             lambda client, _progress: customer_groups.list_customer_groups(client),
             customer_groups.write_operations,
+            customer_groups.read_customer_groups,
+            reread=frozenset({"update", "delete"}),
             references=("customers",),
         ),
     )
@@ -110,13 +149,7 @@ def load_table(
 ) -> LoadedTable:
     table = TABLES[name]
     records = table.load(client, progress)
-    frame = table.schema.to_frame(records)
-    keys = frame[list(table.schema.key)].astype(object).where(frame[list(table.schema.key)].notna())
-    by_key = {
-        tuple(None if pd.isna(part) else part for part in key): record
-        for key, record in zip(keys.itertuples(index=False, name=None), records, strict=True)
-    }
-    return LoadedTable(table, frame, Documents(by_key))
+    return LoadedTable(table, table.schema.to_frame(records), Documents(table.keyed(records)))
 
 
 def load_references(client: EmporixClient, kinds: Sequence[str]) -> References:

@@ -68,6 +68,7 @@ def cli_sandbox(tmp_path_factory: pytest.TempPathFactory):
         printed = dict(line.removeprefix("export ").split("=", 1) for line in lines if "=" in line)
         env = {k: v for k, v in os.environ.items() if not k.startswith("EMPORIX_")}
         env.update({k: v for k, v in printed.items() if k.startswith("EMPORIX_")})
+        env["EMPORIX_JOURNAL_DB"] = str(db.parent / "journal.db")
         yield env
     finally:
         process.terminate()
@@ -180,3 +181,39 @@ def test_push_without_yes_asks_and_sends_nothing_when_declined(cli_sandbox, tmp_
     assert (
         "1 to update" in run_cli("plan", "customer-groups", str(exported), env=cli_sandbox).stdout
     )
+
+
+def test_push_is_journaled_listed_in_history_and_undone_from_the_command_line(
+    cli_sandbox, tmp_path
+):
+    exported = tmp_path / "groups.csv"
+    assert (
+        run_cli("export", "customer-groups", "-o", str(exported), env=cli_sandbox).returncode == 0
+    )
+    original = pd.read_csv(exported, dtype=str, keep_default_na=False)
+    edited = original.copy()
+    edited.loc[0, "groupId"] = "journaled"
+    edited.to_csv(exported, index=False)
+    pushed = run_cli("push", "customer-groups", str(exported), "--yes", env=cli_sandbox)
+    assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+    push_id = pushed.stdout.split("push ", 1)[1].split(":", 1)[0]
+
+    listed = run_cli("history", env=cli_sandbox)
+    line = next(line for line in listed.stdout.splitlines() if push_id in line)
+    assert "customer-groups" in line and "finished" in line and "groups.csv" in line
+
+    undone = run_cli("undo", push_id, "--yes", env=cli_sandbox)
+    assert undone.returncode == 0, undone.stdout + undone.stderr
+    assert "1 to update" in undone.stdout
+    after = tmp_path / "after.csv"
+    assert run_cli("export", "customer-groups", "-o", str(after), env=cli_sandbox).returncode == 0
+    restored = pd.read_csv(after, dtype=str, keep_default_na=False)
+    assert restored.loc[0, "groupId"] == original.loc[0, "groupId"]
+    assert f"undo of {push_id}" in run_cli("history", env=cli_sandbox).stdout
+
+
+def test_resume_of_an_unknown_push_is_a_clear_error(cli_sandbox):
+    result = run_cli("resume", "nosuchpush", "--yes", env=cli_sandbox)
+    assert result.returncode == 1
+    assert "no push 'nosuchpush'" in result.stderr
+    assert "Traceback" not in result.stderr

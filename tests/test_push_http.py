@@ -182,17 +182,17 @@ def test_row_changed_since_loading_is_a_conflict_and_not_overwritten(client):
     assert get_customer(client, number).firstName == "Theirs"
 
 
-def test_dry_run_sends_nothing_and_lists_each_request(client, admin):
+def test_dry_run_writes_nothing_reads_live_state_and_lists_each_request(client, admin):
     file = exported(client, "customers")
     file.loc[2, "firstName"] = "Dry"
     table, loaded, plan = plan_for(client, "customers", file)
     admin.reset_stats()
     report = push_plan(client, table, plan, loaded.documents, dry_run=True)
-    assert sum(admin.stats()["by_route"].values()) == 0
+    assert admin.stats()["by_route"] == {"GET /customer/{tenant}/customers": 1}
     requests = report.requests_frame()
     assert requests[["method", "rows"]].values.tolist() == [["PATCH", 1]]
     assert requests.loc[0, "body"]["firstName"] == "Dry"
-    assert report.results == []
+    assert [r.outcome for r in report.results] == ["planned"]
 
 
 def test_failed_rows_file_can_be_fixed_and_pushed_again(client):

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 from pydantic import TypeAdapter
 
 from emporix_data.client import EmporixClient, ProgressCallback
+from emporix_data.errors import ApiError
 from emporix_data.frames import Column, FrameSchema
-from emporix_data.models import ApiModel, IdRef, Metadata
+from emporix_data.models import ApiModel, IdRef, Metadata, recreatable
 from emporix_data.operations import Operation
 from emporix_data.resources.customers import NEW_ID_PATTERN
 
@@ -96,6 +97,23 @@ def list_contact_assignments(
     )
 
 
+def read_contact_assignments(
+    client: EmporixClient, assignment_ids: Sequence[str]
+) -> list[ContactAssignment]:
+    """The live documents of these assignments (absent ones are missing from the result)."""
+
+    def read(assignment_id: str) -> ContactAssignment | None:
+        try:
+            return get_contact_assignment(client, assignment_id)
+        except ApiError as exc:
+            if exc.is_not_found:
+                return None
+            raise
+
+    found = client.map_concurrently(read, sorted(set(assignment_ids)))
+    return [assignment for assignment in found if assignment is not None]
+
+
 def get_contact_assignment(client: EmporixClient, assignment_id: str) -> ContactAssignment:
     path = client.path(CONTACT_ASSIGNMENT, contactAssignmentId=assignment_id)
     return ContactAssignment.model_validate_json(client.request("GET", path).content)
@@ -145,14 +163,18 @@ def write_operations(
     ``metadata.version``); deletes DELETE."""
     operations = []
     for row, change in enumerate(changes):
-        assignment_id = change.key[0] or new_assignment_id()
+        assignment_id = change.key[0]
         path = client.path(CONTACT_ASSIGNMENT, contactAssignmentId=assignment_id)
         if change.kind == "delete":
             operations.append(Operation("DELETE", path, (row,)))
             continue
-        original = documents.get(change.key) if change.kind == "update" else None
-        edited = {c.column: c.new for c in change.changes} if original else change.values
-        body = upsert_body(CONTACT_ASSIGNMENT_SCHEMA.apply(original, edited))
+        if change.kind == "update":
+            edited = {c.column: c.new for c in change.changes}
+            document = CONTACT_ASSIGNMENT_SCHEMA.apply(documents.get(change.key), edited)
+        else:
+            original = recreatable(documents.get(change.key))
+            document = CONTACT_ASSIGNMENT_SCHEMA.apply(original, change.values)
+        body = upsert_body(document)
         body.pop("id", None)
         operations.append(Operation("PUT", path, (row,), body))
     return operations

@@ -53,6 +53,15 @@ def list_customer_groups(
     return relations
 
 
+def read_customer_groups(
+    client: EmporixClient, keys: Sequence[tuple[Any, ...]]
+) -> list[CustomerGroupRelation]:
+    """The live relations of the sites these keys name (one list each)."""
+    sites = sorted({str(key[0]) for key in keys})
+    found = client.map_concurrently(lambda site: list_customer_groups(client, site), sites)
+    return [relation for relations in found for relation in relations]
+
+
 def get_customer_group(
     client: EmporixClient, customer_id: str, site: str | None = None
 ) -> CustomerGroupRelation:

@@ -122,6 +122,17 @@ def list_all_memberships(
     return results
 
 
+def read_memberships(
+    client: EmporixClient, keys: Sequence[tuple[Any, ...]]
+) -> list[SegmentMembership]:
+    """The live memberships of the segments these keys name (one paged list each)."""
+    segment_ids = sorted({str(key[0]) for key in keys})
+    found = client.map_concurrently(
+        lambda segment_id: list_segment_memberships(client, segment_id), segment_ids
+    )
+    return [membership for memberships in found for membership in memberships]
+
+
 def membership_path(
     client: EmporixClient, segment_id: str, customer_id: str, legal_entity_id: str | None = None
 ) -> str:

@@ -1,0 +1,421 @@
+"""The push journal: a local SQLite record of every push, written as the push goes.
+
+The plan is written before the first request, with the before-image of every row it
+touches; each row's result is written as soon as it is known. A push whose process died
+(a crash, a kill, a lost network) is left without a finish time and shows as
+incomplete; its rows with no recorded result are what a resume sends. The journal holds
+request bodies and API messages, never a token or a secret.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import socket
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from emporix_data.changes import FieldChange, RowChange
+
+DEFAULT_JOURNAL = Path(".emporix-data/journal.db")
+JOURNAL_VARIABLE = "EMPORIX_JOURNAL_DB"
+PushStatus = Literal["running", "incomplete", "finished"]
+# Pushes this process is running now (a push that raised is no longer among them).
+_ACTIVE: set[str] = set()
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS pushes (
+    id TEXT PRIMARY KEY,
+    resource TEXT NOT NULL,
+    tenant TEXT NOT NULL,
+    api_url TEXT NOT NULL,
+    user TEXT NOT NULL,
+    source TEXT NOT NULL,
+    undo_of TEXT,
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT
+);
+CREATE TABLE IF NOT EXISTS push_rows (
+    push_id TEXT NOT NULL REFERENCES pushes(id),
+    position INTEGER NOT NULL,
+    row TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    row_values TEXT NOT NULL,
+    changes TEXT NOT NULL,
+    before TEXT,
+    outcome TEXT,
+    status INTEGER,
+    message TEXT,
+    sent TEXT,
+    theirs TEXT,
+    done_at TEXT,
+    PRIMARY KEY (push_id, position)
+);
+"""
+
+
+def journal_path() -> Path:
+    """Where the journal lives: ``EMPORIX_JOURNAL_DB``, else ``.emporix-data/journal.db``."""
+    return Path(os.environ.get(JOURNAL_VARIABLE) or DEFAULT_JOURNAL)
+
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid {os.getuid()}"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Who pushed, and from where (a file name, or a dashboard page)."""
+
+    user: str
+    source: str
+
+
+@dataclass(frozen=True)
+class JournaledRow:
+    position: int
+    change: RowChange
+    before: dict[str, Any] | None
+    outcome: str | None
+    status: int | None
+    message: str | None
+
+
+@dataclass(frozen=True)
+class PushEntry:
+    id: str
+    resource: str
+    tenant: str
+    api_url: str
+    user: str
+    source: str
+    undo_of: str | None
+    started_at: str
+    finished_at: str | None
+    status: PushStatus
+    rows: tuple[JournaledRow, ...] = ()
+
+    def pending(self, *, retry_failed: bool = False) -> list[JournaledRow]:
+        """Rows with no result yet; with ``retry_failed`` also those that failed."""
+        wanted = {None, "failed"} if retry_failed else {None}
+        return [row for row in self.rows if row.outcome in wanted]
+
+
+class Journal:
+    """One SQLite file; safe to share between threads (one connection, one lock).
+
+    Pushes being run by this process are remembered, so that one that stopped with an
+    exception shows as incomplete rather than running.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def start(
+        self,
+        *,
+        resource: str,
+        tenant: str,
+        api_url: str,
+        origin: Origin,
+        changes: Sequence[RowChange],
+        before: Sequence[dict[str, Any] | None],
+        undo_of: str | None = None,
+    ) -> str:
+        """Record a push and its whole plan before anything is sent; returns its id."""
+        push_id = uuid.uuid4().hex[:12]
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO pushes (id, resource, tenant, api_url, user, source, undo_of,"
+                " host, pid, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    push_id,
+                    resource,
+                    tenant,
+                    api_url,
+                    origin.user,
+                    origin.source,
+                    undo_of,
+                    socket.gethostname(),
+                    os.getpid(),
+                    _now(),
+                ),
+            )
+            db.executemany(
+                "INSERT INTO push_rows (push_id, position, row, kind, key, row_values, changes,"
+                " before) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        push_id,
+                        position,
+                        change.row,
+                        change.kind,
+                        _dump(list(change.key)),
+                        _dump(change.values),
+                        _dump([[c.column, c.old, c.new] for c in change.changes]),
+                        _dump(image) if image is not None else None,
+                    )
+                    for position, (change, image) in enumerate(zip(changes, before, strict=True))
+                ],
+            )
+        _ACTIVE.add(push_id)
+        return push_id
+
+    def claim(self, push_id: str) -> None:
+        """Mark ``push_id`` as being worked on by this process (a resume takes it over)."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE pushes SET host = ?, pid = ?, finished_at = NULL WHERE id = ?",
+                (socket.gethostname(), os.getpid(), push_id),
+            )
+        _ACTIVE.add(push_id)
+
+    def release(self, push_id: str) -> None:
+        """This process no longer works on ``push_id`` (finished or stopped)."""
+        _ACTIVE.discard(push_id)
+
+    def record(self, push_id: str, results: Iterable[RowRecord]) -> None:
+        """Store row results as they arrive (one transaction per batch)."""
+        stamp = _now()
+        with self._transaction() as db:
+            db.executemany(
+                "UPDATE push_rows SET outcome = ?, status = ?, message = ?, sent = ?,"
+                " theirs = ?, done_at = ? WHERE push_id = ? AND position = ?",
+                [
+                    (
+                        r.outcome,
+                        r.status,
+                        r.message,
+                        None if r.sent is None else _dump(r.sent),
+                        None if r.theirs is None else _dump(r.theirs),
+                        stamp,
+                        push_id,
+                        r.position,
+                    )
+                    for r in results
+                ],
+            )
+
+    def finish(self, push_id: str) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE pushes SET finished_at = ? WHERE id = ?", (_now(), push_id))
+        self.release(push_id)
+
+    def entry(self, push_id: str) -> PushEntry:
+        """One push with all its rows; ``KeyError`` if the journal has no such push."""
+        with self._lock:
+            head = self._db.execute(_HEAD_QUERY + " WHERE p.id = ?", (push_id,)).fetchone()
+            if head is None:
+                raise KeyError(push_id)
+            rows = self._db.execute(
+                "SELECT position, row, kind, key, row_values, changes, before, outcome, status,"
+                " message FROM push_rows WHERE push_id = ? ORDER BY position",
+                (push_id,),
+            ).fetchall()
+        return _entry(head, tuple(_journaled_row(row) for row in rows))
+
+    def history(self) -> pd.DataFrame:
+        """Every push, newest first, with its counts and status."""
+        with self._lock:
+            heads = self._db.execute(_HEAD_QUERY + " ORDER BY p.started_at DESC").fetchall()
+        lines = []
+        for head in heads:
+            entry = _entry(head, ())
+            lines.append(
+                {
+                    "id": entry.id,
+                    "started": entry.started_at,
+                    "resource": entry.resource,
+                    "tenant": entry.tenant,
+                    "user": entry.user,
+                    "source": entry.source,
+                    "status": entry.status,
+                    "rows": head["total"],
+                    "applied": head["applied"],
+                    "failed": head["failed"],
+                    "conflict": head["conflict"],
+                    "pending": head["pending"],
+                    "undo_of": entry.undo_of or "",
+                }
+            )
+        return pd.DataFrame(lines, columns=_HISTORY_COLUMNS)
+
+    def rows_frame(self, push_id: str) -> pd.DataFrame:
+        """One line per row of a push: what it was, and how it ended."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT row, kind, key, outcome, status, message FROM push_rows"
+                " WHERE push_id = ? ORDER BY position",
+                (push_id,),
+            ).fetchall()
+        return pd.DataFrame(
+            [
+                {
+                    "row": row["row"],
+                    "action": row["kind"],
+                    "key": " / ".join("" if p is None else str(p) for p in json.loads(row["key"])),
+                    "outcome": row["outcome"] or "pending",
+                    "status": row["status"],
+                    "message": row["message"] or "",
+                }
+                for row in rows
+            ],
+            columns=["row", "action", "key", "outcome", "status", "message"],
+        )
+
+
+@dataclass(frozen=True)
+class RowRecord:
+    """A row's result as journaled (``position`` in the push's plan)."""
+
+    position: int
+    outcome: str
+    status: int
+    message: str | None
+    sent: Any = None
+    theirs: dict[str, Any] | None = None
+
+
+_HISTORY_COLUMNS = [
+    "id",
+    "started",
+    "resource",
+    "tenant",
+    "user",
+    "source",
+    "status",
+    "rows",
+    "applied",
+    "failed",
+    "conflict",
+    "pending",
+    "undo_of",
+]
+
+_HEAD_QUERY = """
+SELECT p.*,
+    (SELECT COUNT(*) FROM push_rows r WHERE r.push_id = p.id) AS total,
+    (SELECT COUNT(*) FROM push_rows r WHERE r.push_id = p.id AND r.outcome = 'applied') AS applied,
+    (SELECT COUNT(*) FROM push_rows r WHERE r.push_id = p.id AND r.outcome = 'failed') AS failed,
+    (SELECT COUNT(*) FROM push_rows r WHERE r.push_id = p.id AND r.outcome = 'conflict')
+        AS conflict,
+    (SELECT COUNT(*) FROM push_rows r WHERE r.push_id = p.id AND r.outcome IS NULL) AS pending
+FROM pushes p
+"""
+
+
+def open_journal(path: Path | None = None) -> Journal:
+    """The journal at ``path``, or at the configured place."""
+    return Journal(path or journal_path())
+
+
+def _entry(head: sqlite3.Row, rows: tuple[JournaledRow, ...]) -> PushEntry:
+    return PushEntry(
+        id=head["id"],
+        resource=head["resource"],
+        tenant=head["tenant"],
+        api_url=head["api_url"],
+        user=head["user"],
+        source=head["source"],
+        undo_of=head["undo_of"],
+        started_at=head["started_at"],
+        finished_at=head["finished_at"],
+        status=_status(head),
+        rows=rows,
+    )
+
+
+def _status(head: sqlite3.Row) -> PushStatus:
+    """Finished; else running while its process lives on this host; else incomplete."""
+    if head["finished_at"]:
+        return "finished"
+    if head["host"] == socket.gethostname() and _alive(int(head["pid"]), head["id"]):
+        return "running"
+    return "incomplete"
+
+
+def _alive(pid: int, push_id: str) -> bool:
+    if pid == os.getpid():
+        return push_id in _ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _journaled_row(row: sqlite3.Row) -> JournaledRow:
+    change = RowChange(
+        kind=row["kind"],
+        key=tuple(json.loads(row["key"])),
+        row=row["row"],
+        values=json.loads(row["row_values"]),
+        changes=tuple(FieldChange(*item) for item in json.loads(row["changes"])),
+    )
+    return JournaledRow(
+        position=row["position"],
+        change=change,
+        before=json.loads(row["before"]) if row["before"] else None,
+        outcome=row["outcome"],
+        status=row["status"],
+        message=row["message"],
+    )
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=_json_default)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, pd.Timestamp | datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot journal a {type(value).__name__}")
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")

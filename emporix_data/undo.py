@@ -1,0 +1,121 @@
+"""Undo: the inverse of a finished push, as a change plan to review and push like any other.
+
+Updates are set back to their before-values, created rows are deleted, deleted rows are
+recreated from their before-images. The inverse is planned against the live table, so it
+is validated and diffed like an uploaded file; a row someone changed after the push is
+not undone but reported, because undoing it would overwrite their change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from emporix_data.changes import ACTION_COLUMN, ChangePlan, RowError, build_plan
+from emporix_data.client import EmporixClient
+from emporix_data.frames import to_json_value
+from emporix_data.journal import Journal, PushEntry
+from emporix_data.tables import Key, LoadedTable, load_table
+
+
+@dataclass(frozen=True)
+class UndoPlan:
+    """The inverse plan, the live table it was planned against, and the documents to
+    send from (live ones, plus the before-images of rows to recreate)."""
+
+    push_id: str
+    loaded: LoadedTable
+    plan: ChangePlan
+    documents: Mapping[Key, Mapping[str, Any]]
+
+
+def plan_undo(client: EmporixClient, journal: Journal, push_id: str) -> UndoPlan:
+    entry = journal.entry(push_id)
+    if entry.tenant != client.tenant:
+        raise ValueError(f"push {push_id} was made on tenant {entry.tenant}, not {client.tenant}")
+    loaded = load_table(client, entry.resource)
+    table = loaded.table
+    edited, stale = inverse_edits(entry, loaded)
+    plan = build_plan(
+        table.schema,
+        loaded.frame,
+        edited,
+        source="file",
+        generated_keys=table.generated_keys,
+        checks=table.checks,
+    )
+    plan.errors.extend(stale)
+    recreated = {
+        row.change.key: row.before
+        for row in entry.rows
+        if row.outcome == "applied" and row.change.kind == "delete" and row.before is not None
+    }
+    return UndoPlan(push_id, loaded, plan, _Overlay(recreated, loaded.documents))
+
+
+def inverse_edits(entry: PushEntry, loaded: LoadedTable) -> tuple[pd.DataFrame, list[RowError]]:
+    """The push's applied rows inverted, in upload-file form (with ``_action``), and the
+    rows left out because they changed after the push."""
+    schema = loaded.table.schema
+    position = {key: i for i, key in enumerate(loaded.documents)}
+    lines: list[dict[str, Any]] = []
+    stale: list[RowError] = []
+    for row in entry.rows:
+        if row.outcome != "applied":
+            continue
+        change = row.change
+        at = position.get(change.key)
+        current = None if at is None else loaded.frame.iloc[at]
+        label = f"{change.row} (push {entry.id})"
+        if change.kind == "delete":
+            lines.append({**change.values, ACTION_COLUMN: "create"})
+        elif current is None:
+            continue  # already gone: nothing to delete or set back
+        elif change.kind == "create":
+            lines.append({**current.to_dict(), ACTION_COLUMN: "delete"})
+        else:
+            moved = [c for c in change.changes if to_json_value(current[c.column]) != c.new]
+            if moved:
+                stale.extend(
+                    RowError(
+                        label,
+                        change.key,
+                        c.column,
+                        f"changed after the push (now {to_json_value(current[c.column])!r}, "
+                        f"the push set {c.new!r}); not undone",
+                    )
+                    for c in moved
+                )
+                continue
+            lines.append(
+                {
+                    **current.to_dict(),
+                    **{c.column: c.old for c in change.changes},
+                    ACTION_COLUMN: "update",
+                }
+            )
+    frame = pd.DataFrame(lines, columns=[*schema.names, ACTION_COLUMN])
+    return frame.astype({name: "object" for name in schema.names}), stale
+
+
+class _Overlay(Mapping[Key, Mapping[str, Any]]):
+    """Documents by key: ``first`` where it has the key, else ``rest``."""
+
+    def __init__(
+        self, first: Mapping[Key, Mapping[str, Any]], rest: Mapping[Key, Mapping[str, Any]]
+    ) -> None:
+        self._first = first
+        self._rest = rest
+
+    def __getitem__(self, key: Key) -> Mapping[str, Any]:
+        return self._first[key] if key in self._first else self._rest[key]
+
+    def __iter__(self) -> Iterator[Key]:
+        yield from self._first
+        yield from (key for key in self._rest if key not in self._first)
+
+    def __len__(self) -> int:
+        return len(set(self._first) | set(self._rest))
