@@ -16,7 +16,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from emporix_data.changes import ChangePlan, build_plan
 from emporix_data.client import EmporixClient
 from emporix_data.errors import EmporixError
-from emporix_data.export import FORMATS, format_for, read_table_file, write_frame
+from emporix_data.export import (
+    FORMATS,
+    MAX_UPLOAD_BYTES,
+    format_for,
+    read_table_file,
+    write_frame,
+)
 from emporix_data.journal import Origin, open_journal, os_user
 from emporix_data.push import PushReport, push_plan, resume_push
 from emporix_data.settings import SettingsError, load_settings
@@ -107,6 +113,8 @@ def _prepare(resource: str, file: Path) -> tuple[EmporixClient, LoadedTable, Cha
         _fail(f"unknown resource {resource!r}: use one of {', '.join(TABLES)}")
     try:
         file_format = format_for(file)
+        if file.stat().st_size > MAX_UPLOAD_BYTES:
+            _fail(f"{file} is larger than {MAX_UPLOAD_BYTES // 2**20} MB")
         data = file.read_bytes()
         settings = load_settings()
     except (OSError, ValueError, SettingsError) as exc:

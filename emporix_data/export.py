@@ -1,25 +1,57 @@
-"""Report files: a frame as CSV, XLSX, Parquet or JSON.
+"""Report files: a frame as CSV, XLSX, Parquet or JSON, and edited files read back.
 
 Dates are written as ISO-8601 text in CSV, XLSX and JSON so that a file can be opened
 in a spreadsheet, edited and read back without losing the time zone.
+
+Spreadsheets run a cell that starts with ``=``, ``+``, ``-`` or ``@`` (some also a
+leading tab or carriage return) as a formula, so a customer named
+``=HYPERLINK("http://evil", "click")`` would become a live formula in a report. In
+CSV and XLSX such text cells are therefore written with a leading ``'``, the
+spreadsheet convention for "this is text", and ``read_table_file`` removes that one
+quote again: export, edit, upload changes nothing. Text that already starts with
+quotes followed by one of those characters gets one quote more, so every value,
+``'=x`` and ``+49 30 1234`` alike, comes back exactly. Only text cells are touched:
+numbers, booleans and dates are written as they are. Parquet and JSON are data
+formats, not spreadsheets: they are written and read unchanged.
+
+Uploaded files are data only: at most ``MAX_UPLOAD_BYTES``; CSV is read as text and
+XLSX with openpyxl as stored values, where a formula comes back as its own text and
+is never evaluated (nor its cached result trusted).
 """
 
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
 ExportFormat = Literal["csv", "xlsx", "parquet", "json"]
 FORMATS: tuple[ExportFormat, ...] = ("csv", "xlsx", "parquet", "json")
+SPREADSHEET_FORMATS: frozenset[ExportFormat] = frozenset({"csv", "xlsx"})
 MEDIA_TYPES: dict[ExportFormat, str] = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "parquet": "application/vnd.apache.parquet",
     "json": "application/json",
 }
+
+# Same limit as `server.maxUploadSize = 50` (megabytes) in .streamlit/config.toml.
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+# An XLSX is a zip archive; refuse archives that would unpack to more than this
+# (a "zip bomb"), long before openpyxl tries to parse them.
+MAX_XLSX_UNPACKED_BYTES = 16 * MAX_UPLOAD_BYTES
+
+FORMULA_STARTS = "=+-@\t\r"
+# Plain syntax that both Python's re and pyarrow's RE2 read the same way.
+_FORMULA_CLASS = r"[=+\-@\t\r]"
+# Text that gets a protective quote: a formula start, possibly behind quotes already.
+_NEEDS_QUOTE = re.compile("'*" + _FORMULA_CLASS)
+# A cell read back whose first quote is such a protective quote; group 1 is the value.
+_PROTECTIVE_QUOTE = "^'('*" + _FORMULA_CLASS + ")"
 
 
 def format_for(path: Path, explicit: str | None = None) -> ExportFormat:
@@ -30,15 +62,28 @@ def format_for(path: Path, explicit: str | None = None) -> ExportFormat:
     return name  # type: ignore[return-value]
 
 
+def neutralise_cell(text: str) -> str:
+    """``text`` as a spreadsheet shows it as text, never runs it as a formula."""
+    return "'" + text if _NEEDS_QUOTE.match(text) else text
+
+
+def restore_cell(text: str) -> str:
+    """The value ``neutralise_cell`` was given (the inverse, for any ``text``)."""
+    return text[1:] if text.startswith("'") and _NEEDS_QUOTE.match(text, 1) else text
+
+
 def frame_bytes(frame: pd.DataFrame, fmt: ExportFormat) -> bytes:
-    """The frame serialised as ``fmt``."""
+    """The frame serialised as ``fmt``; CSV and XLSX with formulas neutralised."""
     buffer = io.BytesIO()
     if fmt == "parquet":
         frame.to_parquet(buffer, index=False)
     elif fmt == "csv":
-        buffer.write(_dates_as_text(frame).to_csv(index=False).encode("utf-8"))
+        # CRLF line ends (RFC 4180) make the writer quote every cell holding a CR or LF,
+        # so that a line break inside a value never splits its row.
+        text = _neutralised(_dates_as_text(frame)).to_csv(index=False, lineterminator="\r\n")
+        buffer.write(text.encode("utf-8"))
     elif fmt == "xlsx":
-        _dates_as_text(frame).to_excel(buffer, index=False, engine="openpyxl")
+        _neutralised(_dates_as_text(frame)).to_excel(buffer, index=False, engine="openpyxl")
     else:
         text = _dates_as_text(frame).to_json(orient="records", force_ascii=False, indent=1)
         buffer.write(text.encode("utf-8"))
@@ -46,6 +91,7 @@ def frame_bytes(frame: pd.DataFrame, fmt: ExportFormat) -> bytes:
 
 
 def write_frame(frame: pd.DataFrame, path: Path, fmt: ExportFormat | None = None) -> Path:
+    """Write the report file; the format comes from the suffix unless given."""
     path.write_bytes(frame_bytes(frame, fmt or format_for(path)))
     return path
 
@@ -59,23 +105,80 @@ def _dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def read_table_file(data: bytes, fmt: ExportFormat) -> pd.DataFrame:
+def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns with ``neutralise_cell`` applied; other columns as they are."""
+    out = frame.copy()
+    for name in out.columns:
+        column = out[name]
+        if isinstance(column.dtype, pd.StringDtype):
+            risky = column.str.match(_NEEDS_QUOTE.pattern, na=False)
+            if risky.any():
+                out[name] = column.mask(risky, "'" + column)
+        elif column.dtype == object:
+            out[name] = column.map(lambda v: neutralise_cell(v) if isinstance(v, str) else v)
+    return out
+
+
+def read_table_file(
+    data: bytes, fmt: ExportFormat, *, max_bytes: int = MAX_UPLOAD_BYTES
+) -> pd.DataFrame:
     """An edited export read back as text cells (blank -> NA), labelled by file line.
 
     Everything is read as text so that leading zeros, long ids and dates survive; the
     change plan converts each column to its schema dtype and reports cells it cannot.
-    Row labels are spreadsheet line numbers (the header is line 1).
+    Row labels are spreadsheet line numbers (the header is line 1). Files larger than
+    ``max_bytes`` are refused before parsing, so one upload cannot exhaust memory.
     """
+    if len(data) > max_bytes:
+        raise ValueError(
+            f"the file is {_megabytes(len(data))}; files are limited to {_megabytes(max_bytes)}"
+        )
     buffer = io.BytesIO(data)
     if fmt == "csv":
         frame = pd.read_csv(buffer, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     elif fmt == "xlsx":
-        frame = pd.read_excel(buffer, dtype=str, keep_default_na=False, engine="openpyxl")
+        frame = _read_xlsx(data)
     elif fmt == "parquet":
         frame = pd.read_parquet(buffer).astype("string")
     else:
         frame = pd.read_json(buffer, orient="records", dtype=False).astype("string")
     frame = frame.astype("string")
+    if fmt in SPREADSHEET_FORMATS:
+        frame = frame.apply(lambda column: column.str.replace(_PROTECTIVE_QUOTE, r"\1", regex=True))
     frame = frame.mask(frame.apply(lambda column: column.str.strip() == ""))
     frame.index = pd.RangeIndex(2, len(frame) + 2)
     return frame
+
+
+def _read_xlsx(data: bytes) -> pd.DataFrame:
+    """The first sheet's stored cell values as text; formulas as their text, unevaluated."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+    except zipfile.BadZipFile:
+        raise ValueError("not an XLSX file (it is not a zip archive)") from None
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise ValueError(
+            f"the XLSX unpacks to {_megabytes(unpacked)}; "
+            f"at most {_megabytes(MAX_XLSX_UNPACKED_BYTES)} are read"
+        )
+    frame = pd.read_excel(
+        io.BytesIO(data),
+        dtype=object,
+        keep_default_na=False,
+        engine="openpyxl",
+        engine_kwargs={"data_only": False, "keep_links": False, "keep_vba": False},
+    )
+    return frame.map(_cell_text).astype("string")
+
+
+def _cell_text(value: Any) -> str:
+    """One stored XLSX value as text, the way ``dtype=str`` would show it."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    formula = getattr(value, "text", None)  # openpyxl's ArrayFormula
+    return formula if isinstance(formula, str) else str(value)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
