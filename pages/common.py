@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -9,6 +10,7 @@ import streamlit as st
 from emporix_data.client import EmporixClient
 from emporix_data.connection import Connection, connect
 from emporix_data.errors import EmporixError
+from emporix_data.journal import Journal, Origin, journal_path, open_journal, os_user
 from emporix_data.settings import SettingsError
 
 NAVIGATION_READY = "app:navigation-ready"
@@ -44,6 +46,34 @@ def _client(_connection: Connection) -> EmporixClient:
     return EmporixClient(_connection.settings)
 
 
+@st.cache_resource
+def _site_client(_connection: Connection, base_url: str, tenant: str, site: str) -> EmporixClient:
+    """A client whose site-scoped paths address ``site``; one per site, shared."""
+    return EmporixClient(_connection.settings.model_copy(update={"site": site}))
+
+
+@st.cache_resource
+def _journal(path: str) -> Journal:
+    return open_journal(Path(path))
+
+
+def get_journal() -> Journal:
+    """The push journal at the configured path (one per path and server process)."""
+    return _journal(str(journal_path()))
+
+
+def push_origin(source: str) -> Origin:
+    """Who pushes, for the journal: the logged-in user where ``st.login`` is on, else the
+    user the server runs as."""
+    user = (st.user.get("email") or st.user.get("name")) if st.user.get("is_logged_in") else None
+    return Origin(str(user) if user else os_user(), source)
+
+
+def count_of(number: int, noun: str) -> str:
+    """``1 row``, ``3 rows``: counts read naturally in labels."""
+    return f"{number:,} {noun if number == 1 else noun + 's'}"
+
+
 def get_connection() -> Connection:
     """The connection, or a clear message (and a stop) instead of a traceback."""
     try:
@@ -53,8 +83,13 @@ def get_connection() -> Connection:
         st.stop()
 
 
-def get_client() -> EmporixClient:
-    return _client(get_connection())
+def get_client(site: str | None = None) -> EmporixClient:
+    """The API client; with ``site``, one for that site (the configured site's is shared)."""
+    connection = get_connection()
+    settings = connection.settings
+    if site is None or site == settings.site:
+        return _client(connection)
+    return _site_client(connection, settings.base_url, settings.tenant, site)
 
 
 def connection_sidebar() -> None:

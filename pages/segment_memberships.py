@@ -1,47 +1,154 @@
-"""Segment memberships: add many customers to a segment at once; pushed in bulk."""
+"""Segment memberships: pick segments; add many customers to one at once (pasted numbers
+or the selection made on the Customers page); remove selected ones. Pushed in bulk."""
 
 import re
+from collections.abc import Callable, Iterable, Sequence
 
 import pandas as pd
 import streamlit as st
 
 from emporix_data.frames import read_path
 from emporix_data.resources.segments import list_segments
-from pages.common import get_client, require_app_navigation
-from pages.table_page import add_pending_rows, loaded_table, render_table_page
+from emporix_data.tables import LoadedTable
+from pages.common import count_of, get_client, require_app_navigation
+from pages.table_page import (
+    FAILURES,
+    add_pending_rows,
+    loaded_table,
+    remove_pending_rows,
+    render_table_page,
+    row_keys,
+    selected_rows,
+    set_selected_keys,
+    working_frame,
+)
 
 require_app_navigation("pages/segment_memberships.py")
 
+NAME = "segment-memberships"
+SEGMENTS_KEY = "memberships:segments"
+KEY_COLUMNS = ["segmentId", "customerId", "legalEntityId"]
 
-@st.cache_data(ttl=300, show_spinner=False)
+
+@st.cache_data(ttl=300, show_spinner="Loading segments…")
 def segment_names(tenant: str) -> dict[str, str]:
     return {s.id: s.display_name for s in list_segments(get_client()) if s.id}
 
 
+def segments() -> dict[str, str]:
+    """Segment names by id, or a message (and none) if they cannot be loaded."""
+    try:
+        return segment_names(get_client().tenant)
+    except FAILURES as exc:
+        st.error(f"Cannot load the segments: {exc}")
+        return {}
+
+
+def segment_label(names: dict[str, str]) -> Callable[[str], str]:
+    return lambda segment: f"{segment} · {names.get(segment, 'unknown segment')}"
+
+
+def segment_picker() -> dict[str, Sequence[object]]:
+    """The segments to work on; the grid shows only their memberships (none: all)."""
+    names = segments()
+    chosen = st.multiselect(
+        "Segments",
+        list(names),
+        format_func=segment_label(names),
+        key=SEGMENTS_KEY,
+        placeholder="All segments",
+        persist_state="session",
+    )
+    return {"segmentId": chosen} if chosen else {}
+
+
+def first_legal_entity(customers: LoadedTable, number: str) -> str | None:
+    """A B2B customer's membership names a legal entity: take its first one."""
+    document = customers.documents.get((number,))
+    entities = read_path(document, ("b2b", "legalEntities")) or []
+    return entities[0].get("id") if entities else None
+
+
+def add_members(segment: str, numbers: Iterable[str], customers: LoadedTable) -> None:
+    """Add the customers to the segment as pending creates, skipping existing members."""
+    rows = [
+        {
+            "segmentId": segment,
+            "customerId": number,
+            "legalEntityId": first_legal_entity(customers, number),
+        }
+        for number in dict.fromkeys(numbers)
+    ]
+    candidates = pd.DataFrame(rows, columns=KEY_COLUMNS)
+    present = set(row_keys(working_frame(NAME), KEY_COLUMNS))
+    new = [key not in present for key in row_keys(candidates, KEY_COLUMNS)]
+    skipped = len(candidates) - sum(new)
+    if any(new):
+        add_pending_rows(NAME, candidates[new])
+    st.toast(
+        f"{count_of(sum(new), 'membership')} added to the pending changes"
+        + (f"; {count_of(skipped, 'customer')} already in the segment" if skipped else "")
+    )
+
+
 def add_customers_form() -> None:
     customers = loaded_table("customers")
-    segments = segment_names(get_client().tenant)
-    with st.expander("Add customers to a segment", icon=":material/group_add:"):
+    names = segments()
+    picked = [s for s in st.session_state.get(SEGMENTS_KEY) or [] if s in names]
+    selected = selected_rows("customers")["customerNumber"].dropna().tolist()
+    with st.expander(
+        "Add customers to a segment", icon=":material/group_add:", expanded=bool(selected)
+    ):
         segment = st.selectbox(
             "Segment",
-            list(segments),
-            format_func=lambda s: f"{s} · {segments[s]}",
+            picked or list(names),
+            format_func=segment_label(names),
             key="memberships:add:segment",
         )
-        pasted = st.text_area(
-            "Customer numbers (one per line, or separated by commas or spaces)",
-            key="memberships:add:numbers",
-        )
-        if st.button("Add to pending changes", key="memberships:add:go"):
-            numbers = [n for n in re.split(r"[\s,;]+", pasted) if n]
-            rows = []
-            for number in dict.fromkeys(numbers):
-                document = customers.documents.get((number,))
-                entities = read_path(document, ("b2b", "legalEntities")) or []
-                entity = entities[0].get("id") if entities else None
-                rows.append({"segmentId": segment, "customerId": number, "legalEntityId": entity})
-            add_pending_rows("segment-memberships", pd.DataFrame(rows))
-            st.toast(f"{len(rows)} memberships added to the pending changes")
+        from_selection, from_list = st.columns(2)
+        with from_selection:
+            st.caption(
+                f"{count_of(len(selected), 'customer')} selected on the Customers page."
+                if selected
+                else "No customers are selected: tick them on the Customers page (Select)."
+            )
+            if st.button(
+                f"Add {count_of(len(selected), 'selected customer')}",
+                key="memberships:add:selected",
+                disabled=not (selected and segment),
+                type="primary",
+            ):
+                add_members(segment, selected, customers)
+            st.page_link(
+                "pages/customers.py", label="Select customers", icon=":material/check_box:"
+            )
+        with from_list:
+            pasted = st.text_area(
+                "Customer numbers (one per line, or separated by commas or spaces)",
+                key="memberships:add:numbers",
+            )
+            if st.button("Add to pending changes", key="memberships:add:go", disabled=not segment):
+                add_members(segment, [n for n in re.split(r"[\s,;]+", pasted) if n], customers)
 
 
-render_table_page("segment-memberships", before_grid=add_customers_form)
+def remove_selected(keys: list[tuple[object, ...]]) -> None:
+    removed = remove_pending_rows(NAME, keys)
+    set_selected_keys(NAME, [])
+    st.toast(f"{count_of(removed, 'membership')} marked for removal: review and push below")
+
+
+def removal_actions(selected: pd.DataFrame) -> None:
+    """Selected memberships become pending deletes, reviewed and pushed like any."""
+    st.button(
+        f"Remove {count_of(len(selected), 'selected membership')}",
+        key="memberships:remove",
+        icon=":material/group_remove:",
+        disabled=selected.empty,
+        on_click=remove_selected,
+        args=(row_keys(selected, KEY_COLUMNS),),
+    )
+
+
+render_table_page(
+    NAME, top=segment_picker, before_grid=add_customers_form, on_selection=removal_actions
+)

@@ -1,58 +1,114 @@
-"""The page every resource shares: load, filter, edit, review, push, round-trip files.
+"""The page every resource shares: load, filter, edit or select, review, push, files.
 
 Pending edits live in our own session state (a working copy of the whole table), not in
 the grid widget: the grid shows a snapshot of the working copy for the current filter,
-and its edits are folded back into the working copy on every run, so that changing a
-filter or a page never throws edits away (streamlit#7749).
+and its edits are folded back into the working copy whenever that snapshot goes away,
+so that changing a filter, a site or a page never throws edits away (streamlit#7749;
+a widget's state is dropped as soon as a run does not show it).
+
+Tables whose key has a ``site`` column are kept per site: their state is keyed by
+tenant and site, and they are loaded and pushed with a client for the chosen site.
 """
 
 from __future__ import annotations
 
+import copy
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from emporix_data.changes import ChangePlan, build_plan
+from emporix_data.changes import ChangePlan, References, build_plan
+from emporix_data.client import EmporixClient
 from emporix_data.errors import EmporixError
 from emporix_data.export import FORMATS, MEDIA_TYPES, frame_bytes, read_table_file
 from emporix_data.filters import TableFilter, date_columns, filter_mask, picker_columns
 from emporix_data.frames import FrameSchema
-from emporix_data.push import PushReport, push_plan
+from emporix_data.push import PushProgress, PushReport, push_plan
 from emporix_data.tables import TABLES, LoadedTable, ResourceTable, load_references, load_table
-from pages.common import get_client, get_connection
+from pages.common import count_of, get_client, get_connection, get_journal, push_origin
 
 DELETE_CONFIRMATION_THRESHOLD = 20
 GRID_ROW_LIMIT = 5_000
+EDIT, SELECT = "Edit", "Select"
+FAILURES = (EmporixError, ValueError, OSError)
+
+Key = tuple[Any, ...]
+Picks = Mapping[str, Sequence[object]]
+
+
+def is_per_site(name: str) -> bool:
+    return "site" in TABLES[name].schema.key
+
+
+def _site_key(name: str) -> str:
+    return f"{name}:site:{get_connection().settings.tenant}"
+
+
+def use_site(name: str, site: str | None) -> str:
+    """Work on ``site``'s rows of a per-site table from now on (blank: the configured one)."""
+    chosen = (site or "").strip() or get_connection().settings.site
+    st.session_state[_site_key(name)] = chosen
+    return chosen
+
+
+def table_site(name: str) -> str | None:
+    """The site a per-site table is shown for; None for tables that are not per site."""
+    if not is_per_site(name):
+        return None
+    return st.session_state.get(_site_key(name)) or get_connection().settings.site
+
+
+def _scope(name: str) -> str:
+    tenant = get_connection().settings.tenant
+    site = table_site(name)
+    return f"{tenant}:{site}" if site else tenant
 
 
 def _state_key(name: str, part: str) -> str:
-    return f"{name}:{part}:{get_connection().settings.tenant}"
+    return f"{name}:{part}:{_scope(name)}"
+
+
+def _widget_key(name: str, part: str) -> str:
+    """A widget key: per site for per-site tables, so that sites never share a filter."""
+    site = table_site(name)
+    return f"{name}:{part}:{site}" if site else f"{name}:{part}"
+
+
+def table_client(name: str) -> EmporixClient:
+    return get_client(table_site(name))
+
+
+def _bump_generation(name: str) -> None:
+    key = _state_key(name, "generation")
+    st.session_state[key] = st.session_state.get(key, 0) + 1
 
 
 def loaded_table(name: str, *, reload: bool = False) -> LoadedTable:
     """The table as loaded from the API (once per session, or again on Reload)."""
     key = _state_key(name, "loaded")
     if reload or key not in st.session_state:
-        bar = st.progress(0.0, text=f"Loading {TABLES[name].title.lower()}…")
+        where = f" of site {table_site(name)}" if is_per_site(name) else ""
+        bar = st.progress(0.0, text=f"Loading {TABLES[name].title.lower()}{where}…")
 
         def progress(done: int, total: int | None) -> None:
             share = done / total if total else 0.5
             bar.progress(min(share, 1.0), text=f"Loading… {done:,} of {total or '?'}")
 
         try:
-            loaded = load_table(get_client(), name, progress)
-        except EmporixError as exc:
+            loaded = load_table(table_client(name), name, progress)
+        except FAILURES as exc:
             bar.empty()
-            st.error(f"Loading failed: {exc}")
+            st.error(f"Loading {TABLES[name].title.lower()}{where} failed: {exc}")
             st.stop()
         bar.empty()
         st.session_state[key] = (loaded, datetime.now())
         st.session_state[_state_key(name, "work")] = loaded.frame.copy()
         st.session_state.pop(_state_key(name, "view"), None)
+        st.session_state.pop(_state_key(name, "grid-edits"), None)
     return st.session_state[key][0]
 
 
@@ -79,11 +135,15 @@ def column_config(schema: FrameSchema) -> dict[str, Any]:
     return config
 
 
-def filter_controls(name: str, schema: FrameSchema, frame: pd.DataFrame) -> TableFilter:
+def filter_controls(
+    name: str, schema: FrameSchema, frame: pd.DataFrame, fixed: Picks | None = None
+) -> TableFilter:
+    """The filter widgets; columns the page already picks (``fixed``) get no picker."""
+    fixed = fixed or {}
     with st.expander("Filters", expanded=False, icon=":material/filter_list:"):
-        text = st.text_input("Search all columns", key=f"{name}:search")
-        picks: dict[str, list[object]] = {}
-        pickers = picker_columns(schema)
+        text = st.text_input("Search all columns", key=_widget_key(name, "search"))
+        picks: dict[str, Sequence[object]] = {}
+        pickers = [column for column in picker_columns(schema) if column not in fixed]
         for index, column in enumerate(pickers):
             if index % 4 == 0:
                 slots = st.columns(4)
@@ -91,19 +151,22 @@ def filter_controls(name: str, schema: FrameSchema, frame: pd.DataFrame) -> Tabl
             if len(values) > 200:
                 continue
             picks[column] = slots[index % 4].multiselect(
-                column, values, key=f"{name}:pick:{column}"
+                column, values, key=_widget_key(name, f"pick:{column}")
             )
         dates: dict[str, tuple[Any, Any]] = {}
         for column in date_columns(schema):
             chosen = st.date_input(
-                f"{column} between", value=(), key=f"{name}:dates:{column}", format="YYYY-MM-DD"
+                f"{column} between",
+                value=(),
+                key=_widget_key(name, f"dates:{column}"),
+                format="YYYY-MM-DD",
             )
             if isinstance(chosen, tuple) and len(chosen) == 2:
                 dates[column] = (chosen[0], chosen[1])
-    return TableFilter(text=text, picks=picks, dates=dates)
+    return TableFilter(text=text, picks={**picks, **fixed}, dates=dates)
 
 
-def apply_editor_state(snapshot: pd.DataFrame, state: dict[str, Any]) -> pd.DataFrame:
+def apply_editor_state(snapshot: pd.DataFrame, state: Mapping[str, Any]) -> pd.DataFrame:
     """The snapshot with the grid's edits, additions and deletions applied."""
     edited = snapshot.copy()
     for position, changes in (state.get("edited_rows") or {}).items():
@@ -122,76 +185,209 @@ def apply_editor_state(snapshot: pd.DataFrame, state: dict[str, Any]) -> pd.Data
     return edited
 
 
-def fold_edits(name: str, view_key: str) -> None:
-    """Move the grid's pending edits of the current view into the working copy."""
-    view = st.session_state.get(_state_key(name, "view"))
+def _has_edits(state: Mapping[str, Any] | None) -> bool:
+    return bool(state) and any(
+        state.get(part) for part in ("edited_rows", "added_rows", "deleted_rows")
+    )
+
+
+def fold_edits(name: str) -> None:
+    """Move the grid's pending edits of the current view into the working copy.
+
+    The widget's own state is used while it exists (it may be a run newer than our
+    copy); once Streamlit has dropped it (another page or mode ran), our copy is.
+    """
+    view = st.session_state.pop(_state_key(name, "view"), None)
+    saved = st.session_state.pop(_state_key(name, "grid-edits"), None)
     if not view:
         return
     old_key, snapshot = view
-    state = st.session_state.get(old_key)
-    if not state:
+    state = st.session_state.get(old_key, saved)
+    if not _has_edits(state):
         return
     work = working_frame(name)
     edited = apply_editor_state(snapshot, state)
     kept = work.drop(index=snapshot.index)
     st.session_state[_state_key(name, "work")] = pd.concat([kept, edited]).sort_index()
-    st.session_state.pop(old_key, None)
+    _bump_generation(name)
 
 
 def add_pending_rows(name: str, rows: pd.DataFrame) -> None:
     """Append new rows to the working copy (after keeping the grid's pending edits)."""
-    view = st.session_state.get(_state_key(name, "view"))
-    if view:
-        fold_edits(name, view[0])
+    fold_edits(name)
     work = working_frame(name)
     start = int(work.index.max()) + 1 if len(work) else 0
     added = rows.reindex(columns=work.columns).astype(work.dtypes.to_dict())
     added.index = pd.RangeIndex(start, start + len(added))
     st.session_state[_state_key(name, "work")] = pd.concat([work, added])
-    st.session_state.pop(_state_key(name, "view"), None)
-    st.session_state[_state_key(name, "generation")] = (
-        st.session_state.get(_state_key(name, "generation"), 0) + 1
-    )
+    _bump_generation(name)
+
+
+def row_keys(frame: pd.DataFrame, columns: Sequence[str]) -> list[Key]:
+    """Each row's key as a tuple, blanks as None."""
+    values = frame[list(columns)].astype(object)
+    return list(values.where(values.notna(), None).itertuples(index=False, name=None))
+
+
+def remove_pending_rows(name: str, keys: Sequence[Key]) -> int:
+    """Take the rows with these keys out of the working copy: loaded rows become deletes,
+    rows added since the load are simply dropped. Returns how many rows went."""
+    fold_edits(name)
+    work = working_frame(name)
+    gone = set(keys)
+    mask = [key in gone for key in row_keys(work, TABLES[name].schema.key)]
+    st.session_state[_state_key(name, "work")] = work[[not hit for hit in mask]]
+    _bump_generation(name)
+    return sum(mask)
+
+
+def _view_key(name: str, spec: TableFilter) -> str:
+    generation = st.session_state.get(_state_key(name, "generation"), 0)
+    signature = zlib.crc32(spec.signature().encode())
+    return f"editor:{name}:{_scope(name)}:{generation}:{signature:08x}"
+
+
+def _filtered(name: str, spec: TableFilter) -> pd.DataFrame:
+    work = working_frame(name)
+    shown = work[filter_mask(work, spec)]
+    return shown.iloc[:GRID_ROW_LIMIT] if len(shown) > GRID_ROW_LIMIT else shown
+
+
+def _rows_caption(shown: int, total: int) -> None:
+    more = f" (first {GRID_ROW_LIMIT:,}: filter to see others)" if shown == GRID_ROW_LIMIT else ""
+    st.caption(f"{shown:,} of {total:,} rows shown{more}")
+
+
+def _can_add_rows(table: ResourceTable) -> bool:
+    """A row added in the grid needs a key the user can type (or one that is generated);
+    where key columns are read-only, new rows come from forms or files instead."""
+    schema = table.schema
+    return table.generated_keys or all(schema.by_name[k].editable for k in schema.key)
 
 
 def grid(name: str, table: ResourceTable, spec: TableFilter) -> pd.DataFrame:
     """Show the editor for the filtered working copy; return the whole edited table."""
-    generation = st.session_state.get(_state_key(name, "generation"), 0)
-    view_key = f"editor:{name}:{generation}:{zlib.crc32(spec.signature().encode()):08x}"
     view = st.session_state.get(_state_key(name, "view"))
-    if not view or view[0] != view_key:
-        fold_edits(name, view_key)
-        work = working_frame(name)
-        snapshot = work[filter_mask(work, spec)]
-        if len(snapshot) > GRID_ROW_LIMIT:
-            snapshot = snapshot.iloc[:GRID_ROW_LIMIT]
-        st.session_state[_state_key(name, "view")] = (view_key, snapshot)
-    snapshot = st.session_state[_state_key(name, "view")][1]
+    if view and (view[0] != _view_key(name, spec) or view[0] not in st.session_state):
+        fold_edits(name)
+        view = None
+    if not view:
+        view = (_view_key(name, spec), _filtered(name, spec))
+        st.session_state[_state_key(name, "view")] = view
+    view_key, snapshot = view
     work = working_frame(name)
-    st.caption(
-        f"{len(snapshot):,} of {len(work):,} rows shown"
-        + (
-            f" (first {GRID_ROW_LIMIT:,}: filter to see others)"
-            if len(snapshot) == GRID_ROW_LIMIT
-            else ""
-        )
-    )
+    _rows_caption(len(snapshot), len(work))
     st.data_editor(
         snapshot,
         key=view_key,
         column_config=column_config(table.schema),
-        num_rows="dynamic",
+        num_rows="dynamic" if _can_add_rows(table) else "delete",
         hide_index=True,
         width="stretch",
     )
-    edited_view = apply_editor_state(snapshot, st.session_state.get(view_key) or {})
+    state = st.session_state.get(view_key) or {}
+    st.session_state[_state_key(name, "grid-edits")] = copy.deepcopy(dict(state))
+    edited_view = apply_editor_state(snapshot, state)
     return pd.concat([work.drop(index=snapshot.index), edited_view]).sort_index()
 
 
-def references_for(table: ResourceTable):
+def selected_keys(name: str) -> list[Key]:
+    return list(st.session_state.get(_state_key(name, "selected"), []))
+
+
+def set_selected_keys(name: str, keys: Sequence[Key]) -> None:
+    """Replace the selection; the selection grid starts afresh to show it."""
+    st.session_state[_state_key(name, "selected")] = list(dict.fromkeys(keys))
+    round_key = _state_key(name, "selection-round")
+    st.session_state[round_key] = st.session_state.get(round_key, 0) + 1
+
+
+def selected_rows(name: str) -> pd.DataFrame:
+    """The working copy's selected rows. Kept by key, so reloads and pushes keep them."""
+    work = working_frame(name)
+    chosen = set(selected_keys(name))
+    if not chosen:
+        return work.iloc[:0]
+    return work[[key in chosen for key in row_keys(work, TABLES[name].schema.key)]]
+
+
+def mode_control(name: str) -> str:
+    """Edit in the grid, or select rows for the page's actions."""
+    return (
+        st.segmented_control(
+            "Rows",
+            [EDIT, SELECT],
+            format_func={EDIT: ":material/edit: Edit", SELECT: ":material/check_box: Select"}.get,
+            default=EDIT,
+            required=True,
+            key=_widget_key(name, "mode"),
+            help="Select rows to act on them; edits made in the grid are kept meanwhile.",
+        )
+        or EDIT
+    )
+
+
+def selection_grid(name: str, table: ResourceTable, spec: TableFilter) -> pd.DataFrame:
+    """A read-only view of the filtered rows to tick; returns every selected row.
+
+    The selection is ours (keys in session state), merged with what the widget reports
+    for the rows it shows, so changing the filter keeps rows selected elsewhere.
+    """
+    fold_edits(name)
+    work = working_frame(name)
+    shown = _filtered(name, spec)
+    shown_keys = row_keys(shown, table.schema.key)
+    before = selected_keys(name)
+    chosen = set(before)
+    generation = st.session_state.get(_state_key(name, "generation"), 0)
+    selection_round = st.session_state.get(_state_key(name, "selection-round"), 0)
+    signature = zlib.crc32(spec.signature().encode())
+    _rows_caption(len(shown), len(work))
+    event = st.dataframe(
+        shown,
+        key=f"select:{name}:{_scope(name)}:{generation}:{selection_round}:{signature:08x}",
+        on_select="rerun",
+        selection_mode="multi-row",
+        selection_default={
+            "selection": {"rows": [p for p, k in enumerate(shown_keys) if k in chosen]}
+        },
+        column_config=column_config(table.schema),
+        hide_index=True,
+        width="stretch",
+    )
+    ticked = {shown_keys[p] for p in event.selection.rows if p < len(shown_keys)}
+    visible = set(shown_keys)
+    after = [k for k in before if k not in visible or k in ticked]
+    after += [k for k in shown_keys if k in ticked and k not in chosen]
+    st.session_state[_state_key(name, "selected")] = after
+    slots = st.columns([2, 1, 1])
+    slots[0].caption(f"{count_of(len(after), 'row')} selected")
+    slots[1].button(
+        f"Select all {len(shown):,} shown",
+        key=_widget_key(name, "select-all"),
+        on_click=set_selected_keys,
+        args=(name, [*after, *shown_keys]),
+        disabled=not len(shown),
+    )
+    slots[2].button(
+        "Clear selection",
+        key=_widget_key(name, "select-none"),
+        on_click=set_selected_keys,
+        args=(name, []),
+        disabled=not after,
+    )
+    return selected_rows(name)
+
+
+def references_for(table: ResourceTable) -> References:
     key = _state_key(table.name, "references")
     if key not in st.session_state:
-        st.session_state[key] = load_references(get_client(), table.references)
+        with st.spinner("Loading the ids rows may refer to…"):
+            try:
+                st.session_state[key] = load_references(table_client(table.name), table.references)
+            except FAILURES as exc:
+                st.error(f"Cannot check references: {exc}")
+                st.stop()
     return st.session_state[key]
 
 
@@ -226,25 +422,66 @@ def push_section(name: str, table: ResourceTable, plan: ChangePlan, loaded: Load
     if deletes > DELETE_CONFIRMATION_THRESHOLD:
         typed = st.text_input(f"Type DELETE {deletes} to confirm deleting {deletes} rows")
         confirmed = typed.strip() == f"DELETE {deletes}"
+    if is_per_site(name):
+        st.caption(f"Pushes go to site `{table_site(name)}`.")
     if st.button(
         f"Push {len(plan.changes)} changes",
         type="primary",
         disabled=not confirmed,
-        key=f"{name}:push",
+        key=_widget_key(name, "push"),
     ):
-        bar = st.progress(0.0, text="Pushing…")
-
-        def progress(update: Any) -> None:
-            eta = f", about {update.eta_s:.0f} s left" if update.eta_s is not None else ""
-            bar.progress(
-                update.done / update.total,
-                text=f"{update.done} of {update.total} ({update.failed} failed{eta})",
+        progress = push_bar()
+        try:
+            report = push_plan(
+                table_client(name),
+                table,
+                plan,
+                loaded.documents,
+                progress=progress,
+                journal=get_journal(),
+                origin=push_origin(f"page {table.title}"),
             )
-
-        report = push_plan(get_client(), table, plan, loaded.documents, progress=progress)
-        bar.empty()
+        except FAILURES as exc:
+            progress.bar.empty()
+            st.error(
+                f"The push stopped: {exc}. Your edits are still pending; rows sent before "
+                "the failure may already be applied (Reload shows the current state)."
+            )
+            return
+        progress.bar.empty()
         after_push(name, report)
         st.rerun()
+
+
+class PushBar:
+    """A progress bar that follows a push: done of total, failures, time left."""
+
+    def __init__(self) -> None:
+        self.bar = st.progress(0.0, text="Pushing…")
+
+    def __call__(self, update: PushProgress) -> None:
+        eta = f", about {update.eta_s:.0f} s left" if update.eta_s is not None else ""
+        self.bar.progress(
+            update.done / update.total if update.total else 1.0,
+            text=f"{update.done} of {update.total} ({update.failed} failed{eta})",
+        )
+
+
+def push_bar() -> PushBar:
+    return PushBar()
+
+
+def forget_loaded(name: str) -> None:
+    """After a push made elsewhere (Push history): reload this table on its next visit,
+    or, where it has pending edits, say that it is out of date instead of dropping them."""
+    tenant = get_connection().settings.tenant
+    for key in [k for k in st.session_state if str(k).startswith(f"{name}:loaded:{tenant}")]:
+        work = st.session_state.get(key.replace(":loaded:", ":work:", 1))
+        loaded, _when = st.session_state[key]
+        if work is None or work.equals(loaded.frame):
+            del st.session_state[key]
+        else:
+            st.session_state[key.replace(":loaded:", ":stale:", 1)] = True
 
 
 def after_push(name: str, report: PushReport) -> None:
@@ -269,15 +506,13 @@ def after_push(name: str, report: PushReport) -> None:
         if change.kind == "delete" and match is not None:
             work = work[~match.to_numpy()]
         elif change.kind == "update" and match is not None:
-            for column, value in change.values.items():
-                work.loc[match.to_numpy(), column] = value
+            for field in change.changes:
+                work.loc[match.to_numpy(), field.column] = field.new
         elif change.kind == "create":
             row = pd.DataFrame([change.values], columns=work.columns).astype(work.dtypes.to_dict())
             work = pd.concat([work, row.set_axis([work.index.max() + 1 if len(work) else 0])])
     st.session_state[_state_key(name, "work")] = work
-    st.session_state[_state_key(name, "generation")] = (
-        st.session_state.get(_state_key(name, "generation"), 0) + 1
-    )
+    _bump_generation(name)
 
 
 def last_report(name: str, table: ResourceTable) -> None:
@@ -292,6 +527,13 @@ def last_report(name: str, table: ResourceTable) -> None:
     (st.warning if report.problems else st.success)(message)
     if report.problems:
         st.dataframe(report.frame().query("outcome != 'applied'"), hide_index=True)
+        conflicts = report.conflicts_frame()
+        if not conflicts.empty:
+            st.caption(
+                "Changed by someone else since loading, so not overwritten. Your edits stay "
+                "pending on top of their version: push again to overwrite, or discard them."
+            )
+            st.dataframe(conflicts, hide_index=True)
         st.download_button(
             "Download failed rows (fix and upload again)",
             data=frame_bytes(report.error_file_frame(table), "csv"),
@@ -310,41 +552,79 @@ def files_section(name: str, table: ResourceTable, view: pd.DataFrame) -> pd.Dat
                 data=lambda fmt=fmt: frame_bytes(view, fmt),
                 file_name=f"{name}.{fmt}",
                 mime=MEDIA_TYPES[fmt],
-                key=f"{name}:download:{fmt}",
+                key=_widget_key(name, f"download:{fmt}"),
             )
         upload = st.file_uploader(
             "Upload an edited CSV or XLSX (optional `_action` column: upsert, update, "
             "create, delete, ignore)",
             type=["csv", "xlsx"],
-            key=f"{name}:upload",
+            key=_widget_key(name, "upload"),
         )
     if upload is None:
         return None
     try:
-        return read_table_file(upload.getvalue(), "xlsx" if upload.name.endswith("xlsx") else "csv")
+        fmt = "xlsx" if upload.name.lower().endswith(".xlsx") else "csv"
+        uploaded = read_table_file(upload.getvalue(), fmt)
     except Exception as exc:  # a damaged file: say so, lose nothing
         st.error(f"Cannot read {upload.name}: {exc}")
         return None
+    return _rows_of_this_site(name, uploaded)
 
 
-def render_table_page(name: str, before_grid: Callable[[], None] | None = None) -> None:
+def _rows_of_this_site(name: str, uploaded: pd.DataFrame) -> pd.DataFrame:
+    """On a per-site table, plan only the file's rows for the site shown; say so."""
+    site = table_site(name)
+    if site is None or "site" not in uploaded.columns:
+        return uploaded
+    sites = uploaded["site"].astype("string")
+    other = (sites.notna() & (sites.str.strip() != site)).fillna(False).to_numpy(dtype=bool)
+    if other.any():
+        st.warning(
+            f"{int(other.sum())} rows of the file are for other sites and are left out: "
+            f"switch the site to `{sorted(set(sites[other]))[0]}` to push them."
+        )
+    return uploaded[~other]
+
+
+def render_table_page(
+    name: str,
+    *,
+    top: Callable[[], Picks | None] | None = None,
+    before_grid: Callable[[], None] | None = None,
+    on_selection: Callable[[pd.DataFrame], None] | None = None,
+) -> None:
+    """The whole page of a table.
+
+    ``top`` runs first (before the load), e.g. to choose a site or segments; the picks
+    it returns limit the grid. ``on_selection`` gets the selected rows and offers the
+    page's actions on them; with it, the grid can switch to selecting rows.
+    """
     table = TABLES[name]
     st.title(table.title)
+    fixed = dict(top() or {}) if top else {}
     loaded = loaded_table(name)
     when = st.session_state[_state_key(name, "loaded")][1]
-    top = st.columns([4, 1])
-    top[0].caption(f"Loaded {len(loaded.frame):,} rows at {when:%H:%M}")
-    if top[1].button("Reload", icon=":material/refresh:", key=f"{name}:reload"):
-        loaded_table(name, reload=True)
-        st.session_state[_state_key(name, "generation")] = (
-            st.session_state.get(_state_key(name, "generation"), 0) + 1
+    top_row = st.columns([4, 1])
+    top_row[0].caption(f"Loaded {len(loaded.frame):,} rows at {when:%H:%M}")
+    if st.session_state.get(_state_key(name, "stale")):
+        st.info(
+            "A push from Push history changed this table since it was loaded. Reload to see "
+            "the current state (your pending edits are then discarded)."
         )
+    if top_row[1].button("Reload", icon=":material/refresh:", key=_widget_key(name, "reload")):
+        loaded_table(name, reload=True)
+        st.session_state.pop(_state_key(name, "stale"), None)
+        _bump_generation(name)
         st.rerun()
     last_report(name, table)
     if before_grid:
         before_grid()
-    spec = filter_controls(name, table.schema, working_frame(name))
-    edited = grid(name, table, spec)
+    spec = filter_controls(name, table.schema, working_frame(name), fixed)
+    if on_selection is not None and mode_control(name) == SELECT:
+        on_selection(selection_grid(name, table, spec))
+        edited = working_frame(name)
+    else:
+        edited = grid(name, table, spec)
     view = edited[filter_mask(edited, spec)]
     uploaded = files_section(name, table, view)
 

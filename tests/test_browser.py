@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -15,8 +16,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from emporix_data.client import EmporixClient
+from emporix_data.journal import open_journal
 from emporix_data.resources.customer_groups import list_customer_groups
-from emporix_data.resources.customers import get_customer
+from emporix_data.resources.customers import get_customer, list_customers
+from emporix_data.resources.segment_memberships import delete_membership, list_segment_memberships
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "test-output"
@@ -87,15 +90,22 @@ def _streamlit(env: dict[str, str]) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def dashboard_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def journal_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The push journal the dashboards of this module write."""
+    return tmp_path_factory.mktemp("journal") / "journal.db"
+
+
+@pytest.fixture(scope="module")
+def dashboard_url(tmp_path_factory: pytest.TempPathFactory, journal_db: Path) -> Iterator[str]:
     """The dashboard as `make run` starts it: no credentials, embedded sandbox."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("EMPORIX_")}
     env["EMPORIX_SANDBOX_DB"] = str(tmp_path_factory.mktemp("dash") / "demo.db")
+    env["EMPORIX_JOURNAL_DB"] = str(journal_db)
     yield from _streamlit(env)
 
 
 @pytest.fixture(scope="module")
-def tenant_dashboard_url(sandbox) -> Iterator[str]:
+def tenant_dashboard_url(sandbox, journal_db: Path) -> Iterator[str]:
     """The dashboard configured (EMPORIX_* variables) for the test sandbox as its tenant."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("EMPORIX_")}
     env.update(
@@ -103,6 +113,7 @@ def tenant_dashboard_url(sandbox) -> Iterator[str]:
         EMPORIX_TENANT=sandbox.config.tenant,
         EMPORIX_CLIENT_ID=sandbox.config.client_id,
         EMPORIX_CLIENT_SECRET=sandbox.config.client_secret,
+        EMPORIX_JOURNAL_DB=str(journal_db),
     )
     yield from _streamlit(env)
 
@@ -161,11 +172,8 @@ def test_each_page_opens_by_its_url_with_the_app_sidebar(page: Page, dashboard_u
     page.screenshot(path=OUTPUT / f"{path}.png")
 
 
-def test_grid_edit_is_reviewed_pushed_and_stored(
-    page: Page, tenant_dashboard_url, admin, make_settings
-):
-    page.goto(f"{tenant_dashboard_url}/customers")
-    expect(page.get_by_text("Loaded 120 rows")).to_be_visible(timeout=60_000)
+def _edit_first_customers_first_name(page: Page, value: str):
+    """Type ``value`` into the first grid row's firstName; returns the push button."""
     _settled(page)
     expect(page.get_by_test_id("stDataFrame").locator("canvas").first).to_be_visible()
     box = page.get_by_test_id("stDataFrame").first.bounding_box()
@@ -178,10 +186,19 @@ def test_grid_edit_is_reviewed_pushed_and_stored(
     page.keyboard.press("Enter")
     overlay = page.get_by_test_id("portal").locator(".gdg-input")
     expect(overlay).to_be_visible(timeout=10_000)
-    overlay.fill("Browser-Edited")
+    overlay.fill(value)
     overlay.press("Enter")
     push = page.get_by_role("button", name="Push 1 changes")
     expect(push).to_be_visible(timeout=30_000)
+    return push
+
+
+def test_grid_edit_is_reviewed_pushed_and_stored(
+    page: Page, tenant_dashboard_url, admin, make_settings
+):
+    page.goto(f"{tenant_dashboard_url}/customers")
+    expect(page.get_by_text("Loaded 120 rows")).to_be_visible(timeout=60_000)
+    push = _edit_first_customers_first_name(page, "Browser-Edited")
     page.screenshot(path=OUTPUT / "customers-review.png")
     push.click()
     expect(page.get_by_text("Last push: 1 applied, 0 failed, 0 conflicts.")).to_be_visible(
@@ -205,3 +222,90 @@ def test_table_downloads_as_csv(page: Page, tenant_dashboard_url, admin, make_se
     with EmporixClient(make_settings()) as client:
         relations = list_customer_groups(client)
     assert sorted(lines[1:]) == sorted(f"main,{r.customerId},{r.groupId}" for r in relations)
+
+
+def test_customers_ticked_on_the_customers_page_join_a_segment_and_edits_stay_pending(
+    page: Page, tenant_dashboard_url, admin, make_settings
+):
+    with EmporixClient(make_settings()) as client:
+        first = list_customers(client)[0]
+        for membership in list_segment_memberships(client, "SEG001"):
+            if membership.customer.id == first.key:
+                entity = membership.legalEntity.id if membership.legalEntity else None
+                delete_membership(client, "SEG001", first.key, entity)
+    entity = first.b2b.legalEntities[0].id if first.b2b and first.b2b.legalEntities else None
+    page.goto(f"{tenant_dashboard_url}/customers")
+    expect(page.get_by_text("Loaded 120 rows")).to_be_visible(timeout=60_000)
+    _settled(page)
+    box = page.get_by_test_id("stDataFrame").first.bounding_box()
+    assert box is not None
+    # An edit in the grid first (firstName of the second row): it must outlive the trip
+    # to the selection grid and to another page.
+    page.mouse.click(box["x"] + 60, box["y"] + 35 * 2 + 17)
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    overlay = page.get_by_test_id("portal").locator(".gdg-input")
+    expect(overlay).to_be_visible(timeout=10_000)
+    overlay.fill("Kept-While-Away")
+    overlay.press("Enter")
+    expect(page.get_by_role("button", name="Push 1 changes")).to_be_visible(timeout=30_000)
+
+    page.locator(".st-key-customers-mode").get_by_text("Select", exact=True).click()
+    expect(page.get_by_text("0 rows selected")).to_be_visible(timeout=30_000)
+    _settled(page)
+    grid = page.get_by_test_id("stDataFrame").first
+    expect(grid.locator("canvas").first).to_be_visible()
+    box = grid.bounding_box()
+    assert box is not None
+    # The first column holds the row checkboxes; tick the first data row.
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+    expect(page.get_by_text("1 row selected")).to_be_visible(timeout=30_000)
+    page.screenshot(path=OUTPUT / "customers-selected.png")
+    page.get_by_text("Add the 1 selected customer to a segment").click()
+
+    expect(page.get_by_role("heading", name="Segment memberships")).to_be_visible(timeout=60_000)
+    add = page.get_by_role("button", name="Add 1 selected customer")
+    expect(add).to_be_visible(timeout=60_000)
+    _settled(page)
+    add.click()
+    push = page.get_by_role("button", name="Push 1 changes")
+    expect(push).to_be_visible(timeout=30_000)
+    page.screenshot(path=OUTPUT / "memberships-add-selected.png")
+    push.click()
+    expect(page.get_by_text("Last push: 1 applied, 0 failed, 0 conflicts.")).to_be_visible(
+        timeout=60_000
+    )
+    with EmporixClient(make_settings()) as client:
+        members = {
+            m.customer.id: m.legalEntity.id if m.legalEntity else None
+            for m in list_segment_memberships(client, "SEG001")
+        }
+    assert members.get(first.key, "absent") == entity
+
+    page.get_by_test_id("stSidebarNav").get_by_text("Customers").click()
+    expect(page.get_by_role("button", name="Push 1 changes")).to_be_visible(timeout=60_000)
+    # The canvas grid mirrors its cells into an accessible (hidden) table.
+    grid = page.get_by_test_id("stDataFrame").first
+    expect(grid.get_by_text("Kept-While-Away", exact=True)).to_be_attached()
+    page.screenshot(path=OUTPUT / "customers-edit-kept.png")
+
+
+def test_push_history_lists_a_dashboard_push_and_offers_its_undo(
+    page: Page, tenant_dashboard_url, admin, journal_db
+):
+    page.goto(f"{tenant_dashboard_url}/customers")
+    expect(page.get_by_text("Loaded ")).to_be_visible(timeout=60_000)
+    _edit_first_customers_first_name(page, "History-Edit").click()
+    expect(page.get_by_text("Last push: 1 applied")).to_be_visible(timeout=60_000)
+
+    with open_journal(journal_db) as journal:
+        push_id = journal.history().loc[0, "id"]
+    page.goto(f"{tenant_dashboard_url}/push_history")
+    expect(page.get_by_role("heading", name="Push history")).to_be_visible(timeout=60_000)
+    _settled(page)
+    chosen = page.get_by_role("combobox", name="Push")
+    expect(chosen).to_have_value(re.compile(rf"^{push_id} · .* · customers · finished · "))
+    expect(page.get_by_role("button", name="Plan the undo of this push")).to_be_visible()
+    expect(page.get_by_test_id("stDataFrame").nth(1).locator("canvas").first).to_be_visible()
+    page.screenshot(path=OUTPUT / "push_history.png")

@@ -1,0 +1,133 @@
+"""Push history: every journaled push of this tenant; resume, retry failed rows, undo."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from emporix_data.errors import EmporixError
+from emporix_data.journal import PushEntry
+from emporix_data.push import PushReport, push_plan, resume_push
+from emporix_data.undo import UndoPlan, plan_undo
+from pages.common import get_client, get_journal, push_origin, require_app_navigation
+from pages.table_page import DELETE_CONFIRMATION_THRESHOLD, forget_loaded, push_bar, review
+
+require_app_navigation("pages/push_history.py")
+
+UNDO_KEY = "history:undo"
+REPORT_KEY = "history:report"
+
+
+def show_report(report: PushReport) -> None:
+    counts = report.counts()
+    message = (
+        f"Push {report.push_id}: {counts['applied']} applied, {counts['failed']} failed, "
+        f"{counts['conflict']} conflicts."
+    )
+    (st.warning if report.problems else st.success)(message)
+    if report.problems:
+        st.dataframe(report.frame().query("outcome != 'applied'"), hide_index=True)
+    conflicts = report.conflicts_frame()
+    if not conflicts.empty:
+        st.caption("Conflicts are not overwritten: original, their and your values.")
+        st.dataframe(conflicts, hide_index=True)
+
+
+def send_again(entry: PushEntry, *, retry_failed: bool) -> None:
+    bar = push_bar()
+    try:
+        report = resume_push(
+            get_client(), get_journal(), entry.id, retry_failed=retry_failed, progress=bar
+        )
+    except (ValueError, EmporixError) as exc:
+        st.error(f"Could not resume push {entry.id}: {exc}")
+        return
+    forget_loaded(entry.resource)
+    st.session_state[REPORT_KEY] = report
+    st.rerun()
+
+
+def undo_section(entry: PushEntry) -> None:
+    planned: UndoPlan | None = st.session_state.get(UNDO_KEY)
+    if planned is None or planned.push_id != entry.id:
+        if st.button("Plan the undo of this push", icon=":material/undo:", key="history:plan"):
+            try:
+                st.session_state[UNDO_KEY] = plan_undo(get_client(), get_journal(), entry.id)
+            except (ValueError, EmporixError) as exc:
+                st.error(f"Cannot undo push {entry.id}: {exc}")
+                return
+            st.rerun()
+        return
+    plan = planned.plan
+    st.subheader(f"Undo of push {entry.id}")
+    review(planned.loaded.table, plan)
+    if not plan.changes:
+        st.caption("Nothing to undo.")
+        return
+    deletes = len(plan.deletes)
+    confirmed = True
+    if deletes > DELETE_CONFIRMATION_THRESHOLD:
+        typed = st.text_input(f"Type DELETE {deletes} to confirm deleting {deletes} rows")
+        confirmed = typed.strip() == f"DELETE {deletes}"
+    if st.button(
+        f"Push the undo ({len(plan.changes)} changes)",
+        type="primary",
+        disabled=not confirmed,
+        key="history:undo-push",
+    ):
+        report = push_plan(
+            get_client(),
+            planned.loaded.table,
+            plan,
+            planned.documents,
+            progress=push_bar(),
+            journal=get_journal(),
+            origin=push_origin(f"page Push history (undo of {entry.id})"),
+            undo_of=entry.id,
+        )
+        st.session_state.pop(UNDO_KEY, None)
+        forget_loaded(entry.resource)
+        st.session_state[REPORT_KEY] = report
+        st.rerun()
+
+
+st.title("Push history")
+journal = get_journal()
+report: PushReport | None = st.session_state.pop(REPORT_KEY, None)
+if report is not None:
+    show_report(report)
+history = journal.history()
+history = history[history["tenant"] == get_client().tenant]
+if history.empty:
+    st.info("No pushes yet. Every push from a resource page or the command line shows here.")
+    st.stop()
+st.caption(f"Journal: `{journal.path}`")
+st.dataframe(history, hide_index=True, width="stretch")
+labels = {
+    row.id: f"{row.id} · {row.started[:19]} · {row.resource} · {row.status} · {row.user}"
+    for row in history.itertuples()
+}
+push_id = st.selectbox("Push", list(labels), format_func=labels.__getitem__, key="history:push")
+entry = journal.entry(push_id)
+st.dataframe(journal.rows_frame(push_id), hide_index=True, width="stretch")
+
+pending = len(entry.pending())
+failed = len(entry.pending(retry_failed=True)) - pending
+actions = st.columns(2)
+if (
+    entry.status == "incomplete"
+    and pending
+    and actions[0].button(
+        f"Resume: send the {pending} rows without a result", key="history:resume", type="primary"
+    )
+):
+    send_again(entry, retry_failed=False)
+if (
+    entry.status != "running"
+    and failed
+    and actions[1].button(f"Retry the {failed} failed rows", key="history:retry")
+):
+    send_again(entry, retry_failed=True)
+if entry.status == "finished":
+    undo_section(entry)
+elif entry.status == "running":
+    st.info("This push is still running in another process.")
