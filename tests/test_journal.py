@@ -200,7 +200,9 @@ def test_dry_run_predicts_conflicts_and_missing_rows_and_writes_nothing(client, 
     file = exported(client, "contact-assignments")
     changed_id, deleted_id = file.loc[2, "id"], file.loc[3, "id"]
     for label in (2, 3):
-        file.loc[label, "primary"] = "false" if file.loc[label, "primary"].lower() == "true" else "true"
+        file.loc[label, "primary"] = (
+            "false" if file.loc[label, "primary"].lower() == "true" else "true"
+        )
     file.loc[4, "type"] = "CONTACT" if file.loc[4, "type"] != "CONTACT" else "BILLING"
     table, loaded, plan = plan_for(client, "contact-assignments", file)
     theirs = ca.get_contact_assignment(client, changed_id).document()
