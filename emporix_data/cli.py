@@ -76,6 +76,17 @@ def sandbox(
     serve(config, host=host, port=port)
 
 
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    add_help_option=False,
+)
+def bench(ctx: typer.Context) -> None:
+    """Time this client against a naive one on a 100k-customer sandbox (see bench --help)."""
+    from emporix_data.bench import main as run_bench
+
+    raise typer.Exit(run_bench(ctx.args))
+
+
 @app.command()
 def export(
     resource: Annotated[str, typer.Argument(help=f"One of: {', '.join(TABLES)}.")],
@@ -339,12 +350,7 @@ def _finish(
     invalid: bool,
 ) -> None:
     """Print the outcome, write the requested files, exit 1 on any problem."""
-    counts = report.counts()
-    stdout.print(
-        f"push {report.push_id}: applied {counts['applied']}, failed {counts['failed']}, "
-        f"conflict {counts['conflict']}",
-        highlight=False,
-    )
+    stdout.print(f"push {report.push_id}: {report.summary()}", highlight=False)
     if report.problems:
         stdout.print(
             report.frame().query("outcome != 'applied'").to_string(index=False),

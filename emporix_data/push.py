@@ -75,6 +75,13 @@ class PushReport:
             counts[result.outcome] += 1
         return counts
 
+    def summary(self) -> str:
+        counts = self.counts()
+        return (
+            f"{counts['applied']} applied, {counts['failed']} failed, "
+            f"{counts['conflict']} conflicts"
+        )
+
     @property
     def problems(self) -> list[RowResult]:
         return [r for r in self.results if r.outcome in ("failed", "conflict")]

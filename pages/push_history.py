@@ -9,27 +9,12 @@ from emporix_data.journal import PushEntry
 from emporix_data.push import PushReport, push_plan, resume_push
 from emporix_data.undo import UndoPlan, plan_undo
 from pages.common import get_client, get_journal, push_origin, require_app_navigation
-from pages.table_page import DELETE_CONFIRMATION_THRESHOLD, forget_loaded, push_bar, review
+from pages.table_page import deletes_confirmed, forget_loaded, push_bar, review, show_report
 
 require_app_navigation("pages/push_history.py")
 
 UNDO_KEY = "history:undo"
 REPORT_KEY = "history:report"
-
-
-def show_report(report: PushReport) -> None:
-    counts = report.counts()
-    message = (
-        f"Push {report.push_id}: {counts['applied']} applied, {counts['failed']} failed, "
-        f"{counts['conflict']} conflicts."
-    )
-    (st.warning if report.problems else st.success)(message)
-    if report.problems:
-        st.dataframe(report.frame().query("outcome != 'applied'"), hide_index=True)
-    conflicts = report.conflicts_frame()
-    if not conflicts.empty:
-        st.caption("Conflicts are not overwritten: original, their and your values.")
-        st.dataframe(conflicts, hide_index=True)
 
 
 def send_again(entry: PushEntry, *, retry_failed: bool) -> None:
@@ -63,11 +48,7 @@ def undo_section(entry: PushEntry) -> None:
     if not plan.changes:
         st.caption("Nothing to undo.")
         return
-    deletes = len(plan.deletes)
-    confirmed = True
-    if deletes > DELETE_CONFIRMATION_THRESHOLD:
-        typed = st.text_input(f"Type DELETE {deletes} to confirm deleting {deletes} rows")
-        confirmed = typed.strip() == f"DELETE {deletes}"
+    confirmed = deletes_confirmed(plan)
     if st.button(
         f"Push the undo ({len(plan.changes)} changes)",
         type="primary",
@@ -94,7 +75,7 @@ st.title("Push history")
 journal = get_journal()
 report: PushReport | None = st.session_state.pop(REPORT_KEY, None)
 if report is not None:
-    show_report(report)
+    show_report(report, f"Push {report.push_id}")
 history = journal.history()
 history = history[history["tenant"] == get_client().tenant]
 if history.empty:

@@ -414,14 +414,19 @@ def review(table: ResourceTable, plan: ChangePlan) -> None:
         st.dataframe(plan.errors_frame(), hide_index=True, width="stretch")
 
 
+def deletes_confirmed(plan: ChangePlan) -> bool:
+    """True unless the plan deletes many rows and the user has not typed the confirmation."""
+    deletes = len(plan.deletes)
+    if deletes <= DELETE_CONFIRMATION_THRESHOLD:
+        return True
+    typed = st.text_input(f"Type DELETE {deletes} to confirm deleting {deletes} rows")
+    return typed.strip() == f"DELETE {deletes}"
+
+
 def push_section(name: str, table: ResourceTable, plan: ChangePlan, loaded: LoadedTable) -> None:
     if not plan.changes:
         return
-    deletes = len(plan.deletes)
-    confirmed = True
-    if deletes > DELETE_CONFIRMATION_THRESHOLD:
-        typed = st.text_input(f"Type DELETE {deletes} to confirm deleting {deletes} rows")
-        confirmed = typed.strip() == f"DELETE {deletes}"
+    confirmed = deletes_confirmed(plan)
     if is_per_site(name):
         st.caption(f"Pushes go to site `{table_site(name)}`.")
     if st.button(
@@ -515,25 +520,27 @@ def after_push(name: str, report: PushReport) -> None:
     _bump_generation(name)
 
 
+def show_report(report: PushReport, heading: str) -> None:
+    """A push's outcome: counts, the rows that did not apply, conflicts side by side."""
+    (st.warning if report.problems else st.success)(f"{heading}: {report.summary()}.")
+    if not report.problems:
+        return
+    st.dataframe(report.frame().query("outcome != 'applied'"), hide_index=True)
+    conflicts = report.conflicts_frame()
+    if not conflicts.empty:
+        st.caption(
+            "Changed by someone else since loading, so not overwritten: the original, "
+            "their and your values. To overwrite, push your edits again on their version."
+        )
+        st.dataframe(conflicts, hide_index=True)
+
+
 def last_report(name: str, table: ResourceTable) -> None:
     report: PushReport | None = st.session_state.get(_state_key(name, "report"))
     if report is None:
         return
-    counts = report.counts()
-    message = (
-        f"Last push: {counts['applied']} applied, {counts['failed']} failed, "
-        f"{counts['conflict']} conflicts."
-    )
-    (st.warning if report.problems else st.success)(message)
+    show_report(report, "Last push")
     if report.problems:
-        st.dataframe(report.frame().query("outcome != 'applied'"), hide_index=True)
-        conflicts = report.conflicts_frame()
-        if not conflicts.empty:
-            st.caption(
-                "Changed by someone else since loading, so not overwritten. Your edits stay "
-                "pending on top of their version: push again to overwrite, or discard them."
-            )
-            st.dataframe(conflicts, hide_index=True)
         st.download_button(
             "Download failed rows (fix and upload again)",
             data=frame_bytes(report.error_file_frame(table), "csv"),

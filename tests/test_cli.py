@@ -148,7 +148,7 @@ def test_export_edit_plan_push_round_trip_from_the_command_line(cli_sandbox, tmp
         "push", "customers", str(exported), "--yes", "--results", str(results), env=cli_sandbox
     )
     assert pushed.returncode == 1, "an invalid row makes the exit status non-zero"
-    assert "applied 1, failed 0, conflict 0" in pushed.stdout
+    assert "1 applied, 0 failed, 0 conflicts" in pushed.stdout
     assert pd.read_csv(results)["outcome"].tolist() == ["applied"]
 
     again = tmp_path / "again.csv"

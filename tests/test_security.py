@@ -199,7 +199,7 @@ def test_no_secret_or_token_in_logs_cli_output_exports_or_errors(
     results, errors = tmp_path / "results.csv", tmp_path / "errors.csv"
     push_args = ["push", "customers", str(edited_file), "--yes", "--results", str(results)]
     pushed = run_cli(evidence, "push", [*push_args, "--errors", str(errors)], env)
-    assert "applied 0, failed 1" in pushed.stdout and "1 invalid rows" in pushed.stdout
+    assert "0 applied, 1 failed" in pushed.stdout and "1 invalid rows" in pushed.stdout
     evidence.files += [results, errors, journal]
 
     bad = run_cli(
