@@ -11,6 +11,11 @@ Two sources of edits:
 - ``"file"``: an exported file edited in a spreadsheet. It may hold only some rows and
   some columns; deletes are explicit, through an optional ``_action`` column
   (``upsert`` when blank, ``update``, ``create``, ``delete``, ``ignore``; any case).
+  An ``ignore`` row is left alone: nothing in it is checked.
+
+Text that is empty or only whitespace is blank, in the grid as in a file, and a loaded
+blank equals an edited one. Loaded rows without a complete key are never addressed; of
+a key loaded twice, the first row counts.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from emporix_data.frames import Column, FrameSchema
+from emporix_data.frames import Column, FrameSchema, to_utc_datetimes
 
 ACTION_COLUMN = "_action"
 ERROR_COLUMN = "_error"  # written into error files; ignored when they are read back
@@ -31,7 +36,12 @@ ACTIONS = ("upsert", "update", "create", "delete", "ignore")
 Source = Literal["grid", "file"]
 Kind = Literal["create", "update", "delete"]
 KEY_SEPARATOR = "\x1f"
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls but tab, line feed and carriage return; DEL; the C1 controls.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Halves of UTF-16 pairs on their own: not text (no UTF-8 for them); only a Python
+# object column, e.g. from JSON with a "\ud800" escape, can hold them.
+LONE_SURROGATES = re.compile("[\ud800-\udfff]")
+INT64_LIMIT = 2.0**63
 TRUE_WORDS = frozenset({"true", "1", "yes", "y", "x", "wahr"})
 FALSE_WORDS = frozenset({"false", "0", "no", "n", "falsch"})
 
@@ -167,13 +177,19 @@ def build_plan(
         plan.errors = [e for found in errors.values() for e in found]
         return plan
 
+    edited, broken = _without_broken_text(edited)
+    actions = _actions(edited, source)
+    # A row the file says to ignore is left alone: nothing in it is checked.
+    checked = (actions != "ignore").to_numpy(dtype=bool)
+    for label, name in broken:
+        if checked[edited.index.get_loc(label)]:
+            fail(label, name, f"{_short(edited.at[label, name])!r} is not valid text")
     columns = [c for c in schema.columns if c.name in edited.columns]
-    typed, bad_cells = _typed_columns(edited, columns)
+    typed, bad_cells = _typed_columns(edited, columns, checked)
     for name, labels in bad_cells.items():
         for label in labels:
             fail(label, name, _bad_value_message(schema.by_name[name], edited.at[label, name]))
-    _check_unknown_columns(schema, edited, fail)
-    actions = _actions(edited, source)
+    _check_unknown_columns(schema, edited[checked], fail)
     for label in actions.index[~actions.isin(ACTIONS).to_numpy(dtype=bool)]:
         fail(
             label,
@@ -199,12 +215,29 @@ def build_plan(
     )
     keyed = active & ~invalid_key & ~generated
     original_keys = _keys(original, schema.key)
+    # Loaded rows without a complete key cannot be addressed: never matched or deleted.
+    addressable = _complete_keys(original, schema)
+    if not addressable.all():
+        plan.notices.append(
+            f"{int((~addressable).sum())} loaded rows have no complete key "
+            f"({', '.join(schema.key)}): they cannot be updated or deleted"
+        )
+    # A key loaded twice (rows shifting between pages while the table was loading):
+    # its first row is the one compared with.
+    repeated = original_keys.duplicated().to_numpy(dtype=bool) & addressable
+    if repeated.any():
+        plan.notices.append(
+            f"{int(repeated.sum())} loaded rows repeat the key of another loaded row "
+            "(the data changed while it was loading?): reload the table"
+        )
+        original, original_keys = original[~repeated], original_keys[~repeated]
+        addressable = addressable[~repeated]
     edited_keys = _keys(typed, schema.key)
     duplicated = edited_keys[keyed].duplicated(keep=False)
     for label in duplicated.index[duplicated.to_numpy(dtype=bool)]:
         fail(label, schema.key[0], f"duplicate key {_key_text(_key_tuple(typed, label, schema))}")
 
-    exists = edited_keys.isin(set(original_keys)).to_numpy(dtype=bool) & keyed
+    exists = edited_keys.isin(set(original_keys[addressable])).to_numpy(dtype=bool) & keyed
     for label in typed.index[(actions == "create").to_numpy(dtype=bool) & exists]:
         fail(label, schema.key[0], "already exists; use update or upsert")
     for label in typed.index[actions.isin(("update", "delete")).to_numpy(dtype=bool) & ~exists]:
@@ -251,7 +284,7 @@ def build_plan(
             key = _key_tuple(typed, label, schema)
             plan.changes.append(RowChange("delete", key, _row_name(label), values))
     if source == "grid":
-        gone = ~original_keys.isin(set(edited_keys[keyed])).to_numpy(dtype=bool)
+        gone = ~original_keys.isin(set(edited_keys[keyed])).to_numpy(dtype=bool) & addressable
         for position in np.flatnonzero(gone):
             values = _row_values(original.iloc[position], schema.columns)
             key = tuple(values[name] for name in schema.key)
@@ -290,6 +323,39 @@ def _add_creates(
         plan.changes.append(RowChange("create", key, _row_name(label), sent))
 
 
+def _without_broken_text(edited: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[Any, str]]]:
+    """``edited`` with every lone surrogate replaced by "?", and the cells that held one.
+
+    Such text cannot be encoded (nor turned into a pandas string column): the cells
+    become row errors, and the rest of the plan works on the cleaned copy.
+    """
+    broken: list[tuple[Any, str]] = []
+    cleaned: dict[str, pd.Series] = {}
+    for name in edited.columns:
+        column = edited[name]
+        if column.dtype != object:
+            continue
+        bad = column.map(lambda v: isinstance(v, str) and bool(LONE_SURROGATES.search(v)))
+        bad_mask = bad.to_numpy(dtype=bool)
+        if bad_mask.any():
+            broken += [(label, name) for label in edited.index[bad_mask]]
+            cleaned[name] = column.map(
+                lambda v: LONE_SURROGATES.sub("?", v) if isinstance(v, str) else v
+            )
+    if not cleaned:
+        return edited, broken
+    return edited.assign(**cleaned), broken
+
+
+def _complete_keys(frame: pd.DataFrame, schema: FrameSchema) -> np.ndarray:
+    """Which rows have every key part that a row needs to be addressed."""
+    complete = np.ones(len(frame), dtype=bool)
+    for name in schema.key:
+        if schema.by_name[name].required or len(schema.key) == 1:
+            complete &= ~_blank(frame[name])
+    return complete
+
+
 def _check_unknown_columns(schema: FrameSchema, edited: pd.DataFrame, fail: Any) -> None:
     """A filled cell in a column the resource does not have blocks its row."""
     for name in edited.columns:
@@ -308,9 +374,10 @@ def _actions(edited: pd.DataFrame, source: Source) -> pd.Series:
 
 
 def _typed_columns(
-    edited: pd.DataFrame, columns: list[Column]
+    edited: pd.DataFrame, columns: list[Column], checked: np.ndarray
 ) -> tuple[pd.DataFrame, dict[str, list[Any]]]:
-    """The schema's columns at their dtypes, and the cells that could not be converted."""
+    """The schema's columns at their dtypes, and the ``checked`` rows' cells that could
+    not be converted."""
     data: dict[str, pd.Series] = {}
     bad: dict[str, list[Any]] = {}
     for column in columns:
@@ -318,7 +385,7 @@ def _typed_columns(
         converted = _convert(raw, column)
         data[column.name] = converted
         blank = _blank(raw)
-        invalid = converted.isna().to_numpy(dtype=bool) & ~blank
+        invalid = converted.isna().to_numpy(dtype=bool) & ~blank & checked
         if invalid.any():
             bad[column.name] = list(edited.index[invalid])
     return pd.DataFrame(data, index=edited.index), bad
@@ -334,13 +401,14 @@ def _blank(raw: pd.Series) -> np.ndarray:
 def _convert(raw: pd.Series, column: Column) -> pd.Series:
     """``raw`` at the column's dtype; unconvertible cells become NA."""
     target = column.dtype
+    if target == "string":
+        # Whitespace-only text is blank, from a file and from the grid alike.
+        text = raw if str(raw.dtype) == "string" else raw.astype("string")
+        return text.mask(text.str.strip() == "")
     if str(raw.dtype) == target or (
         target.startswith("datetime") and isinstance(raw.dtype, pd.DatetimeTZDtype)
     ):
         return raw
-    if target == "string":
-        text = raw.astype("string")
-        return text.mask(text.str.strip() == "")
     if target == "boolean":
         if pd.api.types.is_bool_dtype(raw.dtype):
             return raw.astype("boolean")
@@ -351,13 +419,13 @@ def _convert(raw: pd.Series, column: Column) -> pd.Series:
         return result
     if target in ("Int64", "Float64"):
         numbers = pd.to_numeric(raw.astype("string").str.strip(), errors="coerce")
-        if target == "Int64":
-            whole = numbers.notna() & (numbers % 1 == 0)
-            return numbers.where(whole).astype("Int64")
-        return numbers.astype("Float64")
-    return pd.to_datetime(
-        raw.astype("string").str.strip(), utc=True, errors="coerce", format="ISO8601"
-    ).astype(pd.DatetimeTZDtype("ns", "UTC"))
+        if target == "Float64":
+            return numbers.astype("Float64")
+        # Whole numbers that fit in 64 bits; bigger ones would silently wrap around.
+        approx = numbers.astype("Float64")
+        whole = approx.notna() & (approx % 1 == 0) & (approx.abs() < INT64_LIMIT)
+        return numbers.where(whole.fillna(False)).astype("Int64")
+    return to_utc_datetimes(raw)
 
 
 def _bad_value_message(column: Column, value: Any) -> str:
@@ -370,11 +438,17 @@ def _bad_value_message(column: Column, value: Any) -> str:
 
 
 def _keys(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.Series:
-    """One string per row joining its key values (blank parts as empty strings)."""
-    parts = [frame[name].astype("string").fillna("") for name in key]
-    joined = parts[0]
-    for part in parts[1:]:
-        joined = joined + KEY_SEPARATOR + part
+    """One string per row joining its key values (blank parts as empty strings).
+
+    Each part is prefixed with its length, so that no id, whatever characters it holds,
+    can make two different keys join to the same string.
+    """
+    joined: pd.Series | None = None
+    for name in key:
+        part = frame[name].astype("string").fillna("")
+        piece = part.str.len().astype("string") + ":" + part
+        joined = piece if joined is None else joined + KEY_SEPARATOR + piece
+    assert joined is not None
     return joined.astype(object)
 
 
@@ -390,6 +464,9 @@ def _changed_cells(
     for column in columns:
         new = candidates[column.name].reset_index(drop=True)
         old = before[column.name].reset_index(drop=True)
+        if column.dtype == "string":  # loaded "" or "  " is blank, as an edited one is
+            old = old.astype("string")
+            old = old.mask(old.str.strip() == "")
         equal = (new == old).fillna(False).to_numpy(dtype=bool)
         both_missing = (new.isna() & old.isna()).to_numpy(dtype=bool)
         changed[column.name] = ~(equal | both_missing)

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
+import pandas as pd
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 from emporix_data.auth import TokenProvider
@@ -40,6 +41,8 @@ def encode_segment(value: object) -> str:
     ``/``, ``?``, ``#`` and ``%`` are encoded, and a segment of only dots is encoded too,
     because HTTP clients and servers remove ``.`` and ``..`` segments.
     """
+    if value is None or value is pd.NA or value is pd.NaT or value != value:
+        raise ValueError("a missing id cannot address a resource")
     text = str(value)
     if not text:
         raise ValueError("an empty id cannot address a resource")

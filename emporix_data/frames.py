@@ -159,11 +159,27 @@ def _pandas_dtype(dtype: Dtype) -> Any:
     return pd.DatetimeTZDtype("ns", "UTC") if dtype.startswith("datetime") else dtype
 
 
+_EARLIEST = pd.Timestamp.min.tz_localize("UTC")
+_LATEST = pd.Timestamp.max.tz_localize("UTC")
+
+
+def to_utc_datetimes(values: pd.Series) -> pd.Series:
+    """ISO-8601 text (or timestamps) as UTC timestamps at nanosecond resolution.
+
+    Anything else is NaT: text that does not start with a four-digit year (pandas would
+    read "now" and "today" as dates), and moments outside the nanosecond range
+    (1677-09-21 to 2262-04-11), which the frame's dtype cannot hold.
+    """
+    text = values.astype("string").str.strip()
+    text = text.where(text.str.match(r"[0-9]{4}").fillna(False).to_numpy(dtype=bool))
+    parsed = pd.to_datetime(text, utc=True, errors="coerce", format="ISO8601")
+    in_range = (parsed >= _EARLIEST) & (parsed <= _LATEST)
+    return parsed.where(in_range).astype(_pandas_dtype("datetime64[ns, UTC]"))
+
+
 def _typed_series(values: list[Any], dtype: Dtype) -> pd.Series:
     if dtype.startswith("datetime"):
-        return pd.to_datetime(
-            pd.Series(values, dtype="object"), utc=True, errors="coerce", format="ISO8601"
-        ).astype(_pandas_dtype(dtype))
+        return to_utc_datetimes(pd.Series(values, dtype="object"))
     if dtype == "string":
         values = [None if _is_missing(v) else str(v) for v in values]
     return pd.Series(values, dtype=dtype)

@@ -91,3 +91,14 @@ def test_membership_segment_id_is_a_column_but_never_part_of_the_document():
     frame = MEMBERSHIP_SCHEMA.to_frame([membership])
     assert frame.loc[0, "segmentId"] == "SEG1"
     assert "segmentId" not in membership.document()
+
+
+def test_dates_a_frame_cannot_hold_load_as_missing_instead_of_failing_the_load():
+    records = [
+        Customer(customerNumber="1", metadataCreatedAt="9999-12-31T23:59:59.999Z"),
+        Customer(customerNumber="2", metadataCreatedAt="0001-01-01T00:00:00Z"),
+        Customer(customerNumber="3", metadataCreatedAt="2024-02-29T10:15:00.123Z"),
+    ]
+    frame = CUSTOMER_SCHEMA.to_frame(records)
+    assert frame["createdAt"].isna().tolist() == [True, True, False]
+    assert frame.loc[2, "createdAt"] == pd.Timestamp("2024-02-29T10:15:00.123Z")

@@ -1,9 +1,11 @@
 """Path encoding and header parsing: no id may ever change which resource is addressed."""
 
 import httpx
+import pandas as pd
 import pytest
 
 from emporix_data.client import api_path, encode_segment, parse_retry_after
+from emporix_data.resources.segment_memberships import membership_path
 
 CUSTOMER = "/customer/{tenant}/customers/{customerNumber}"
 
@@ -38,6 +40,18 @@ def test_encoded_id_survives_httpx_url_normalisation_as_one_segment(raw):
 def test_empty_id_is_refused_instead_of_addressing_the_collection():
     with pytest.raises(ValueError, match="empty id"):
         api_path(CUSTOMER, tenant="demo", customerNumber="")
+
+
+@pytest.mark.parametrize("missing", [None, pd.NA, pd.NaT, float("nan")])
+def test_missing_id_is_refused_instead_of_addressing_a_resource_named_none(missing):
+    with pytest.raises(ValueError, match="missing id"):
+        api_path(CUSTOMER, tenant="demo", customerNumber=missing)
+
+
+def test_b2c_membership_of_a_customer_named_bulk_is_refused(client):
+    with pytest.raises(ValueError, match="bulk"):
+        membership_path(client, "SEG001", "bulk")
+    assert membership_path(client, "SEG001", "bulk", "LE1").endswith("/customers/bulk/LE1")
 
 
 def test_api_path_requires_every_parameter():

@@ -136,7 +136,10 @@ def read_memberships(
 def membership_path(
     client: EmporixClient, segment_id: str, customer_id: str, legal_entity_id: str | None = None
 ) -> str:
-    """The B2B path when a legal entity is given, else the B2C path."""
+    """The B2B path when a legal entity is given, else the B2C path.
+
+    On the B2C path a customer id ``bulk`` would address the bulk endpoint instead.
+    """
     if legal_entity_id:
         return client.path(
             B2B_MEMBERSHIP,
@@ -144,6 +147,8 @@ def membership_path(
             customerId=customer_id,
             legalEntityId=legal_entity_id,
         )
+    if customer_id == "bulk":
+        raise ValueError("the customer id 'bulk' cannot be addressed on its own: use bulk calls")
     return client.path(B2C_MEMBERSHIP, segmentId=segment_id, customerId=customer_id)
 
 
