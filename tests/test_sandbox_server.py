@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
 import httpx
 import pytest
 
-from emporix_data.sandbox import SandboxConfig, SeedSizes, start_sandbox
+from emporix_data.client import EmporixClient
+from emporix_data.errors import ApiConnectionError
+from emporix_data.resources.customers import patch_customer
+from emporix_data.sandbox import RunningSandbox, SandboxConfig, SeedSizes, start_sandbox
 from emporix_data.sandbox.query import QueryError, to_order, to_sql
 from emporix_data.sandbox.seed import generate
+from emporix_data.settings import Settings
 
 CUSTOMERS = "/customer/demo/customers"
 SEGMENT_BULK = "/customer-segment/demo/segments/SEG001/customers/bulk"
@@ -191,6 +199,90 @@ def test_latency_is_added_to_api_requests(sandbox, api, admin):
     started = time.perf_counter()
     api.get(CUSTOMERS, params={"pageSize": 1})
     assert time.perf_counter() - started >= 0.15
+
+
+@pytest.fixture
+def own(tmp_path, token_for) -> Iterator[tuple[RunningSandbox, httpx.Client, httpx.Client]]:
+    """A sandbox of its own (and its admin and API clients): answers held back here
+    cannot reach the shared sandbox's counters while other tests run."""
+    config = SandboxConfig(db_path=tmp_path / "own.db", sizes=SeedSizes(customers=10))
+    with start_sandbox(config) as running:
+        headers = {"Authorization": f"Bearer {token_for(running.url)}"}
+        with (
+            httpx.Client(base_url=f"{running.url}/_sandbox", timeout=30) as admin,
+            httpx.Client(base_url=running.url, headers=headers, timeout=30) as api,
+        ):
+            yield running, admin, api
+
+
+def _set_faults(admin: httpx.Client, **changes: Any) -> None:
+    current = admin.get("/faults").json()
+    admin.put("/faults", json={**current, **changes}).raise_for_status()
+
+
+def test_slow_answer_outlasts_a_short_read_timeout(own):
+    running, admin, api = own
+    _set_faults(admin, slow_ms=2000, queued=[{"kind": "slow", "method": "GET", "count": 1}])
+    timeout = httpx.Timeout(10, read=0.2)
+    with httpx.Client(base_url=running.url, headers=api.headers, timeout=timeout) as impatient:
+        with pytest.raises(httpx.ReadTimeout):
+            impatient.get(f"{CUSTOMERS}/00000001")
+        assert impatient.get(f"{CUSTOMERS}/00000001").json()["customerNumber"] == "00000001"
+
+
+def test_slow_write_is_applied_but_answered_late(own):
+    _running, admin, api = own
+    _set_faults(admin, slow_ms=300, queued=[{"kind": "slow", "method": "PATCH", "count": 1}])
+    late = api.patch(f"{CUSTOMERS}/00000002", json={"firstName": "Late"})
+    assert (late.status_code, late.json()["firstName"]) == (200, "Late")
+
+
+def test_client_does_not_resend_a_write_whose_answer_timed_out(own):
+    running, admin, _api = own
+    _set_faults(admin, slow_ms=2000, queued=[{"kind": "slow", "method": "PATCH", "count": 1}])
+    settings = Settings(
+        api_url=running.url,
+        tenant=running.config.tenant,
+        client_id=running.config.client_id,
+        client_secret=running.config.client_secret,
+        read_timeout_s=0.2,
+        backoff_base_s=0,
+    )
+    with EmporixClient(settings) as client:
+        admin.post("/stats/reset").raise_for_status()
+        with pytest.raises(ApiConnectionError):
+            patch_customer(client, "00000003", {"firstName": "Once"})
+    patches = admin.get("/stats").json()["by_route"]
+    assert patches["PATCH /customer/{tenant}/customers/{customerNumber}"] == 1
+
+
+def test_stats_count_answers_by_status_and_requests_in_flight(own):
+    _running, admin, api = own
+    _set_faults(admin, slow_ms=3000, queued=[{"kind": "429"}, {"kind": "slow", "count": 1}])
+    admin.post("/stats/reset").raise_for_status()
+    assert api.get(CUSTOMERS).status_code == 429
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        held = pool.submit(api.get, f"{CUSTOMERS}/00000001")
+        while admin.get("/stats").json()["in_flight"] < 1:  # until its answer is held back
+            assert not held.done()
+        assert api.get(f"{CUSTOMERS}/00000001").status_code == 200
+        assert held.result().status_code == 200
+    stats = admin.get("/stats").json()
+    assert stats["by_status"] == {"429": 1, "200": 2}
+    assert (stats["in_flight"], stats["peak_in_flight"]) == (0, 2)
+
+
+def test_deep_pages_and_key_lists_answer_like_the_plain_query(api):
+    """The key-index shortcut for deep pages returns exactly the plain OFFSET page."""
+    everyone = [c["customerNumber"] for c in api.get(CUSTOMERS, params={"pageSize": 1000}).json()]
+    paged = [
+        c["customerNumber"]
+        for number in (1, 2, 3)
+        for c in api.get(CUSTOMERS, params={"pageNumber": number, "pageSize": 50}).json()
+    ]
+    assert paged == everyone
+    listed = api.get(CUSTOMERS, params={"q": 'customerNumber:("00000009","00000002")'}).json()
+    assert [c["customerNumber"] for c in listed] == ["00000002", "00000009"]
 
 
 def test_seeding_is_deterministic_and_sizes_are_honoured():

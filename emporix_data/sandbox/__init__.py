@@ -6,6 +6,21 @@ them, with a deterministic synthetic tenant, fault injection and test admin rout
 """
 
 from emporix_data.sandbox.seed import SeedSizes
-from emporix_data.sandbox.server import RunningSandbox, SandboxConfig, serve, start_sandbox
+from emporix_data.sandbox.server import (
+    RunningSandbox,
+    SandboxConfig,
+    SandboxProcess,
+    serve,
+    start_sandbox,
+    start_sandbox_process,
+)
 
-__all__ = ["RunningSandbox", "SandboxConfig", "SeedSizes", "serve", "start_sandbox"]
+__all__ = [
+    "RunningSandbox",
+    "SandboxConfig",
+    "SandboxProcess",
+    "SeedSizes",
+    "serve",
+    "start_sandbox",
+    "start_sandbox_process",
+]

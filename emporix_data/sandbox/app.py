@@ -87,9 +87,15 @@ def now_iso() -> str:
 
 @dataclass
 class Stats:
+    """What clients did: requests by route, answers by status, and the most requests
+    in flight at once (how hard a client drives the API: its concurrency, seen here)."""
+
     total: int = 0
     by_route: Counter[str] = field(default_factory=Counter)
+    by_status: Counter[int] = field(default_factory=Counter)
     raw_paths: deque[str] = field(default_factory=lambda: deque(maxlen=10_000))
+    in_flight: int = 0
+    peak_in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, route: str, raw_path: str) -> None:
@@ -98,17 +104,35 @@ class Stats:
             self.by_route[route] += 1
             self.raw_paths.append(raw_path)
 
+    def enter(self) -> None:
+        with self.lock:
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+
+    def leave(self) -> None:
+        with self.lock:
+            self.in_flight -= 1
+
+    def answered(self, status: int) -> None:
+        with self.lock:
+            self.by_status[status] += 1
+
     def reset(self) -> None:
         with self.lock:
             self.total = 0
             self.by_route.clear()
+            self.by_status.clear()
             self.raw_paths.clear()
+            self.peak_in_flight = self.in_flight
 
     def as_dict(self) -> dict[str, Any]:
         with self.lock:
             return {
                 "total": self.total,
                 "by_route": dict(self.by_route),
+                "by_status": {str(status): count for status, count in self.by_status.items()},
+                "in_flight": self.in_flight,
+                "peak_in_flight": self.peak_in_flight,
                 "raw_paths": list(self.raw_paths),
             }
 
@@ -146,9 +170,66 @@ def json_response(value: Any, status: int = 200, headers: dict[str, str] | None 
     return Response(content, status_code=status, media_type="application/json", headers=headers)
 
 
-def list_response(texts: list[str], headers: dict[str, str] | None = None) -> Response:
-    content = ("[" + ",".join(texts) + "]").encode("utf-8")
+def list_response(
+    texts: list[str], headers: dict[str, str] | None = None, *, single: bool = False
+) -> Response:
+    """Stored JSON texts as an array (or, ``single``, the one document) without parsing."""
+    content = (texts[0] if single else "[" + ",".join(texts) + "]").encode("utf-8")
     return Response(content, media_type="application/json", headers=headers)
+
+
+def references_sql(*references: tuple[str, str, dict[str, str]]) -> str:
+    """SQL replacing references (``{"id": ...}`` at a field) in a page of documents by
+    summaries of the documents they name, e.g. a membership's customer by its name and
+    e-mail. The page is bound as one JSON array; the join and the JSON are done inside
+    SQLite, which keeps a page of 1,000 well under a millisecond per 100 documents.
+
+    Each reference is (field, collection of the named document, summary field -> path
+    in that document); a reference to nothing is left as it is.
+    """
+    expression, joins = "page.value", []
+    for number, (name, collection, summary) in enumerate(references):
+        alias = f"ref{number}"
+        joins.append(
+            f"LEFT JOIN docs {alias} ON {alias}.collection = '{collection}' "
+            f"AND {alias}.key = json_extract(page.value, '$.{name}.id')"
+        )
+        pairs = ", ".join(
+            f"'{field}', json_extract({alias}.doc, '$.{path}')" for field, path in summary.items()
+        )
+        expression = (
+            f"CASE WHEN {alias}.doc IS NULL THEN {expression} "
+            f"ELSE json_set({expression}, '$.{name}', json_object({pairs})) END"
+        )
+    return f"SELECT {expression} FROM json_each(?) AS page {' '.join(joins)} ORDER BY page.key"
+
+
+MEMBERSHIP_REFERENCES = references_sql(
+    (
+        "customer",
+        "customers",
+        {
+            "id": "customerNumber",
+            "firstName": "firstName",
+            "lastName": "lastName",
+            "email": "contactEmail",
+        },
+    ),
+    ("legalEntity", "legal_entities", {"id": "id", "name": "name"}),
+)
+ASSIGNMENT_REFERENCES = references_sql(
+    ("legalEntity", "legal_entities", {"id": "id", "name": "name", "type": "type"}),
+    (
+        "customer",
+        "customers",
+        {
+            "id": "customerNumber",
+            "name": "firstName",
+            "surname": "lastName",
+            "email": "contactEmail",
+        },
+    ),
+)
 
 
 async def read_json(request: Request, expected: type = dict) -> Any:
@@ -263,11 +344,12 @@ def create_app(state: SandboxState) -> FastAPI:
         collection: str,
         default_size: int,
         filters: dict[str, str] | None = None,
-        enrich: Callable[[list[dict[str, Any]]], None] | None = None,
+        enrich: str | None = None,
         count_header: str | None = None,
     ) -> Response:
         """One page of a collection. ``X-Total-Count`` when asked for (the specs that
-        have it); ``count_header`` names a header carrying this page's item count."""
+        have it); ``count_header`` names a header carrying this page's item count;
+        ``enrich`` is a ``references_sql`` query embedding referenced documents."""
         page, size = paging(request, default_size, state.max_page_size)
         where, params, order = query_clause(request, filters)
         texts = store.page(
@@ -283,11 +365,9 @@ def create_app(state: SandboxState) -> FastAPI:
             headers[count_header] = str(len(texts))
         elif wants_total(request):
             headers["X-Total-Count"] = str(store.count(collection, where, params))
-        if enrich is None:
-            return list_response(texts, headers)
-        documents = [json.loads(text) for text in texts]
-        enrich(documents)
-        return json_response(documents, headers=headers)
+        if enrich is not None:
+            texts = store.transform(enrich, texts)
+        return list_response(texts, headers)
 
     # ----------------------------------------------------------------- oauth
     @app.post("/oauth/token")
@@ -332,7 +412,7 @@ def create_app(state: SandboxState) -> FastAPI:
         if not email:
             return False
         rows = store.page(
-            "customers", where="json_extract(doc, '$.contactEmail') = ?", params=[email]
+            "customers", where="json_extract(doc, '$.\"contactEmail\"') = ?", params=[email]
         )
         return any(json.loads(text).get("customerNumber") != other_than for text in rows)
 
@@ -425,30 +505,6 @@ def create_app(state: SandboxState) -> FastAPI:
     async def list_legal_entities(request: Request) -> Response:
         return paged_list(request, "legal_entities", 16, filters={"name": "name", "type": "type"})
 
-    def enrich_assignments(documents: list[dict[str, Any]]) -> None:
-        entities = store.get_many(
-            "legal_entities", (d.get("legalEntity", {}).get("id", "") for d in documents)
-        )
-        customers = store.get_many(
-            "customers", (d.get("customer", {}).get("id", "") for d in documents)
-        )
-        for document in documents:
-            entity = entities.get(document.get("legalEntity", {}).get("id", ""))
-            if entity:
-                document["legalEntity"] = {
-                    "id": entity["id"],
-                    "name": entity.get("name"),
-                    "type": entity.get("type"),
-                }
-            customer = customers.get(document.get("customer", {}).get("id", ""))
-            if customer:
-                document["customer"] = {
-                    "id": customer["customerNumber"],
-                    "name": customer.get("firstName"),
-                    "surname": customer.get("lastName"),
-                    "email": customer.get("contactEmail"),
-                }
-
     @app.get("/customer-management/{tenant}/contact-assignments")
     async def list_assignments(request: Request) -> Response:
         filters = {
@@ -458,7 +514,7 @@ def create_app(state: SandboxState) -> FastAPI:
             "primary": "primary",
         }
         return paged_list(
-            request, "contact_assignments", 16, filters=filters, enrich=enrich_assignments
+            request, "contact_assignments", 16, filters=filters, enrich=ASSIGNMENT_REFERENCES
         )
 
     def assignment_from(body: dict[str, Any], contactAssignmentId: str) -> dict[str, Any]:
@@ -499,11 +555,10 @@ def create_app(state: SandboxState) -> FastAPI:
 
     @app.get("/customer-management/{tenant}/contact-assignments/{contactAssignmentId}")
     async def get_assignment(contactAssignmentId: str) -> Response:
-        document = store.get("contact_assignments", unquote(contactAssignmentId))
-        if document is None:
+        text = store.get_text("contact_assignments", unquote(contactAssignmentId))
+        if text is None:
             raise not_found(f"Contact assignment {unquote(contactAssignmentId)}")
-        enrich_assignments([document])
-        return json_response(document)
+        return list_response(store.transform(ASSIGNMENT_REFERENCES, [text]), single=True)
 
     @app.put("/customer-management/{tenant}/contact-assignments/{contactAssignmentId}")
     async def upsert_assignment(contactAssignmentId: str, request: Request) -> Response:
@@ -538,29 +593,10 @@ def create_app(state: SandboxState) -> FastAPI:
             raise not_found(f"Segment {segmentId}")
         return f"memberships:{segmentId}"
 
-    def enrich_memberships(documents: list[dict[str, Any]]) -> None:
-        customers = store.get_many("customers", (d["customer"]["id"] for d in documents))
-        entities = store.get_many(
-            "legal_entities",
-            (d["legalEntity"]["id"] for d in documents if d.get("legalEntity")),
-        )
-        for document in documents:
-            customer = customers.get(document["customer"]["id"])
-            if customer:
-                document["customer"] = {
-                    "id": customer["customerNumber"],
-                    "firstName": customer.get("firstName"),
-                    "lastName": customer.get("lastName"),
-                    "email": customer.get("contactEmail"),
-                }
-            entity = entities.get((document.get("legalEntity") or {}).get("id", ""))
-            if entity:
-                document["legalEntity"] = {"id": entity["id"], "name": entity.get("name")}
-
     @app.get("/customer-segment/{tenant}/segments/{segmentId}/customers")
     async def list_memberships(segmentId: str, request: Request) -> Response:
         collection = segment_or_404(unquote(segmentId))
-        return paged_list(request, collection, 16, enrich=enrich_memberships)
+        return paged_list(request, collection, 16, enrich=MEMBERSHIP_REFERENCES)
 
     def upsert_membership(
         collection: str, customerId: Any, legalEntityId: Any, body: dict[str, Any]
@@ -601,11 +637,10 @@ def create_app(state: SandboxState) -> FastAPI:
 
     def get_membership(segmentId: str, customerId: str, legalEntityId: str | None) -> Response:
         collection = segment_or_404(unquote(segmentId))
-        document = store.get(collection, membership_key(unquote(customerId), legalEntityId))
-        if document is None:
+        text = store.get_text(collection, membership_key(unquote(customerId), legalEntityId))
+        if text is None:
             raise not_found("Customer assignment")
-        enrich_memberships([document])
-        return json_response(document)
+        return list_response(store.transform(MEMBERSHIP_REFERENCES, [text]), single=True)
 
     @app.put("/customer-segment/{tenant}/segments/{segmentId}/customers/bulk")
     async def bulk_upsert(segmentId: str, request: Request) -> Response:
@@ -791,7 +826,23 @@ class SandboxMiddleware:
             await self.app(scope, receive, send)
             return
         method = scope["method"]
-        self.state.stats.record(f"{method} {self._template(scope) or raw_path}", raw_path)
+        stats = self.state.stats
+        stats.record(f"{method} {self._template(scope) or raw_path}", raw_path)
+
+        async def counted(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                stats.answered(message["status"])
+            await send(message)
+
+        stats.enter()
+        try:
+            await self._handle(scope, receive, counted, method, raw_path)
+        finally:
+            stats.leave()
+
+    async def _handle(
+        self, scope: dict[str, Any], receive: Any, send: Any, method: str, raw_path: str
+    ) -> None:
         if raw_path == "/oauth/token":
             await self.app(scope, receive, send)
             return
@@ -802,7 +853,7 @@ class SandboxMiddleware:
         if fault is not None and fault.kind == "drop":
             _drop(receive)
             return
-        if fault is not None and fault.kind != "drop_after":
+        if fault is not None and fault.kind not in ("drop_after", "slow"):
             status = int(fault.kind)
             problem = ApiProblem(status, "injected_fault", f"Injected fault {status}")
             headers = {"Retry-After": f"{fault.retry_after:g}"} if status == 429 else {}
@@ -816,13 +867,16 @@ class SandboxMiddleware:
             problem = ApiProblem(403, "forbidden", "Access to this tenant is forbidden")
             await problem.response()(scope, receive, send)
             return
-        if fault is not None:  # drop_after: process, then lose the answer
+        if fault is not None and fault.kind == "drop_after":  # process, then lose the answer
 
             async def discard(_message: Any) -> None:
                 return None
 
             await self.app(scope, receive, discard)
             _drop(receive)
+            return
+        if fault is not None and fault.kind == "slow":  # process now, answer much later
+            await self.app(scope, receive, _delayed(send, settings.slow_ms / 1000))
             return
         await self.app(scope, receive, send)
 
@@ -842,6 +896,17 @@ def _header(scope: dict[str, Any], name: bytes) -> str | None:
         if key.lower() == name:
             return value.decode("latin-1")
     return None
+
+
+def _delayed(send: Any, seconds: float) -> Any:
+    """``send`` holding the answer back for ``seconds`` (ignored if the client left)."""
+
+    async def delayed(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            await asyncio.sleep(seconds)
+        await send(message)
+
+    return delayed
 
 
 def _drop(receive: Any) -> None:

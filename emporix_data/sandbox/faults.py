@@ -1,4 +1,10 @@
-"""Fault injection: added latency, a rate of random faults, and queued deterministic ones."""
+"""Fault injection: added latency, a rate of random faults, and queued deterministic ones.
+
+Kinds: an HTTP status (``429`` with ``Retry-After``, ``5xx``); ``drop`` (connection closed,
+request not processed); ``drop_after`` (processed, answer lost); ``slow`` (processed, but
+answered only after ``slow_ms``, longer than a client's read timeout, so the client
+cannot tell whether it was applied).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ import threading
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-FAULT_KINDS = ("429", "500", "502", "503", "504", "drop", "drop_after")
+FAULT_KINDS = ("429", "500", "502", "503", "504", "drop", "drop_after", "slow")
 
 
 @dataclass
@@ -30,6 +36,7 @@ class FaultSettings:
     fault_rate: float = 0.0
     fault_kinds: list[str] = field(default_factory=lambda: ["429", "500", "503", "drop"])
     retry_after_s: float = 1
+    slow_ms: int = 10_000
     seed: int = 0
     queued: list[QueuedFault] = field(default_factory=list)
 
@@ -46,6 +53,8 @@ class FaultSettings:
                 raise ValueError(f"unknown fault kind {kind!r}; use one of {FAULT_KINDS}")
         if not 0 <= settings.fault_rate <= 1:
             raise ValueError("fault_rate must be between 0 and 1")
+        if settings.slow_ms < 0 or settings.latency_ms < 0:
+            raise ValueError("slow_ms and latency_ms must not be negative")
         return settings
 
 

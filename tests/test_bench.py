@@ -1,0 +1,92 @@
+"""The benchmark's own machinery on a tiny tenant: what it counts, scales and reports.
+
+Speeds are not asserted here (they live in the benchmark's table); request counts are,
+because they follow from the client's design: bulk chunks, page sizes, batched re-reads.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+
+import pytest
+
+from emporix_data.bench import Options, Row, naive_request_count, parse_args, run, table
+
+
+@pytest.fixture(scope="module")
+def rows(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Row]:
+    options = Options(
+        customers=600,
+        latency_ms=0,
+        naive_sample=5,
+        cache_dir=tmp_path_factory.mktemp("bench-cache"),
+        browser=False,
+    )
+    return {row.operation: row for row in run(options)}
+
+
+def test_every_operation_is_measured_against_the_naive_client(rows):
+    assert list(rows) == [
+        "sandbox: serve a page of 1,000 of 600 customers",
+        "load 600 customers into a frame",
+        "memory of the 600-customer frame",
+        "load all 600 segment memberships",
+        "push 60 membership upserts",
+        "push 12 customer field updates",
+        "build a change plan for 600 rows, 1% edited",
+    ]
+    load = rows["load 600 customers into a frame"]
+    assert load.ours_requests == 1  # one page of 1,000 holds them all
+    assert load.naive_requests == naive_request_count(600, 60) == 11
+    assert "5 timed, scaled to 11" in load.note
+    memberships = rows["load all 600 segment memberships"]
+    assert memberships.ours_requests == 1 + 50  # the segment list, then a page per segment
+    assert memberships.naive_requests == 1 + 50 * 1  # 12 per segment: one short page each
+
+
+def test_pushes_use_bulk_chunks_and_batched_rereads(rows):
+    upserts = rows["push 60 membership upserts"]
+    assert (upserts.ours_requests, upserts.naive_requests) == (math.ceil(60 / 200), 60)
+    assert upserts.met is not False
+    updates = rows["push 12 customer field updates"]
+    assert updates.ours_requests == 1 + 12  # one re-read of all 12 rows, then a PATCH each
+    assert "0 answered 429" in updates.note
+
+
+def test_the_table_has_a_line_per_operation_with_its_target(rows):
+    text = table(list(rows.values()))
+    lines = text.splitlines()
+    assert lines[0].startswith("| operation | ours (s) | naive (s) | ratio | requests ours / naive")
+    assert len(lines) == 2 + len(rows)
+    assert "| ≤ 3 s, exactly 1 request ✅ |" in text
+
+
+def test_options_follow_the_command_line():
+    options = parse_args(["--customers", "2000", "--latency-ms", "0", "--no-browser"])
+    assert (options.customers, options.latency_ms, options.browser) == (2000, 0, False)
+    assert (options.upserts, options.updates) == (200, 40)
+    assert options.sizes.memberships == 2000
+
+
+def test_the_pager_pauses_the_collector_and_restores_it_as_found(client):
+    """The pager's speed-up must never leave garbage collection switched off."""
+    path = client.path("/customer/{tenant}/customers")
+    seen: list[bool] = []
+
+    def parse(content: bytes) -> list[bytes]:
+        seen.append(gc.isenabled())
+        if len(seen) == 2:
+            raise ValueError("a damaged page")
+        return [content] * 50
+
+    with pytest.raises(ValueError, match="damaged"):
+        client.fetch_all(path, parse, page_size=50)
+    assert seen[:2] == [False, False]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert len(client.fetch_all(path, lambda content: [content], page_size=50)) == 1
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
