@@ -237,7 +237,7 @@ def build_plan(
     for label in duplicated.index[duplicated.to_numpy(dtype=bool)]:
         fail(label, schema.key[0], f"duplicate key {_key_text(_key_tuple(typed, label, schema))}")
 
-    exists = edited_keys.isin(set(original_keys[addressable])).to_numpy(dtype=bool) & keyed
+    exists = edited_keys.isin(original_keys[addressable].to_numpy()).to_numpy(dtype=bool) & keyed
     for label in typed.index[(actions == "create").to_numpy(dtype=bool) & exists]:
         fail(label, schema.key[0], "already exists; use update or upsert")
     for label in typed.index[actions.isin(("update", "delete")).to_numpy(dtype=bool) & ~exists]:
@@ -267,26 +267,35 @@ def build_plan(
             fail(label, name, f"{name!r} is required")
 
     _add_creates(plan, schema, typed, creates, columns, errors)
-    for label in updates:
-        if label in errors:
-            continue
-        before = original_by_key.loc[edited_keys[label]]
+    # The changed rows are read out column-wise, once: per-row .loc would dominate.
+    valid = [label for label in updates if label not in errors]
+    befores = _records(original_by_key.loc[edited_keys[valid].to_numpy()], schema.names)
+    afters = _records(typed.loc[valid], list(typed.columns))
+    names = list(changed.columns)
+    for label, before, after, flags in zip(
+        valid, befores, afters, changed.loc[valid].to_numpy(dtype=bool), strict=True
+    ):
         diff = tuple(
-            FieldChange(name, _plain(before[name]), _plain(typed.at[label, name]))
-            for name in changed.columns[changed.loc[label].to_numpy(dtype=bool)]
+            FieldChange(name, before[name], after[name])
+            for name, flag in zip(names, flags, strict=True)
+            if flag
         )
-        values = _row_values(before, schema.columns) | {c.column: c.new for c in diff}
-        key = _key_tuple(typed, label, schema)
+        values = before | {c.column: c.new for c in diff}
+        key = tuple(after[name] for name in schema.key)
         plan.changes.append(RowChange("update", key, _row_name(label), values, diff))
-    for label in typed.index[(actions == "delete").to_numpy(dtype=bool) & exists]:
-        if label not in errors:
-            values = _row_values(original_by_key.loc[edited_keys[label]], schema.columns)
-            key = _key_tuple(typed, label, schema)
-            plan.changes.append(RowChange("delete", key, _row_name(label), values))
+    deleted = [
+        label
+        for label in typed.index[(actions == "delete").to_numpy(dtype=bool) & exists]
+        if label not in errors
+    ]
+    befores = _records(original_by_key.loc[edited_keys[deleted].to_numpy()], schema.names)
+    for label, values in zip(deleted, befores, strict=True):
+        key = tuple(values[name] for name in schema.key)
+        plan.changes.append(RowChange("delete", key, _row_name(label), values))
     if source == "grid":
-        gone = ~original_keys.isin(set(edited_keys[keyed])).to_numpy(dtype=bool) & addressable
-        for position in np.flatnonzero(gone):
-            values = _row_values(original.iloc[position], schema.columns)
+        kept = edited_keys[keyed].to_numpy()
+        gone = ~original_keys.isin(kept).to_numpy(dtype=bool) & addressable
+        for values in _records(original.iloc[np.flatnonzero(gone)], schema.names):
             key = tuple(values[name] for name in schema.key)
             plan.changes.append(RowChange("delete", key, f"deleted {_key_text(key)}", values))
 
@@ -541,6 +550,12 @@ def _validate(
 
 def _row_values(row: pd.Series, columns: Any) -> dict[str, Any]:
     return {c.name: _plain(row[c.name]) for c in columns if c.name in row.index}
+
+
+def _records(frame: pd.DataFrame, names: list[str]) -> list[dict[str, Any]]:
+    """Rows as plain dicts (every kind of missing as ``None``), built column by column."""
+    columns = [[_plain(value) for value in frame[name].tolist()] for name in names]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 def _key_tuple(frame: pd.DataFrame, label: Any, schema: FrameSchema) -> tuple[Any, ...]:

@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     site: str = "main"
 
     page_size: int = Field(default=1000, ge=1, le=10_000)
-    concurrency: int = Field(default=8, ge=1, le=64)
+    concurrency: int = Field(default=16, ge=1, le=64)
     connect_timeout_s: float = Field(default=5.0, gt=0)
     read_timeout_s: float = Field(default=30.0, gt=0)
     max_retries: int = Field(default=4, ge=0, le=20)

@@ -1,8 +1,8 @@
 """Nothing lost under faults and crashes, proven against a sandbox that injects them.
 
 A 5,000-row mixed push runs while 10% of requests fail (429 with Retry-After, 500, 503,
-dropped connections before and after the server acted); "retry failed" then completes
-it. A push process killed with SIGKILL is resumed from the journal. Both must end in
+dropped connections before and after the server acted, answers slower than the client's
+timeout); "retry failed" then completes it. A push process killed with SIGKILL is resumed from the journal. Both must end in
 exactly the intended server state: every row applied once, none lost, none duplicated.
 """
 
@@ -32,7 +32,8 @@ from emporix_data.settings import Settings
 from emporix_data.tables import TABLES, load_table
 
 CLI = str(Path(sys.executable).parent / "emporix-data")
-FAULT_KINDS = ["429", "500", "503", "drop", "drop_after"]
+FAULT_KINDS = ["429", "500", "503", "drop", "drop_after", "slow"]
+READ_TIMEOUT_S = 1.0
 RETRY_ROUNDS = 8
 
 
@@ -56,7 +57,7 @@ def settings_for(sandbox: RunningSandbox, **overrides: object) -> Settings:
         "max_retries": 3,
         "backoff_base_s": 0.02,
         "backoff_max_s": 0.2,
-        "read_timeout_s": 5,
+        "read_timeout_s": READ_TIMEOUT_S,
         **overrides,
     }
     return Settings(**values)  # type: ignore[arg-type]
@@ -121,7 +122,14 @@ def test_mixed_push_under_faults_loses_nothing_and_retry_failed_completes_it(big
         )
         assert not plan.errors, plan.errors_frame().head().to_string()
         plans[name] = plan
-    set_faults(big_sandbox, fault_rate=0.1, fault_kinds=FAULT_KINDS, retry_after_s=0.05, seed=7)
+    set_faults(
+        big_sandbox,
+        fault_rate=0.1,
+        fault_kinds=FAULT_KINDS,
+        retry_after_s=0.05,
+        slow_ms=int(READ_TIMEOUT_S * 1500),
+        seed=7,
+    )
 
     with open_journal(tmp_path / "journal.db") as journal:
         reports = {
