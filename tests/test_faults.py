@@ -2,8 +2,9 @@
 
 A 5,000-row mixed push runs while 10% of requests fail (429 with Retry-After, 500, 503,
 dropped connections before and after the server acted, answers slower than the client's
-timeout); "retry failed" then completes it. A push process killed with SIGKILL is resumed from the journal. Both must end in
-exactly the intended server state: every row applied once, none lost, none duplicated.
+timeout); "retry failed" then completes it. A push process killed with SIGKILL is
+resumed from the journal. Both must end in exactly the intended server state: every row
+applied once, none lost, none duplicated.
 """
 
 from __future__ import annotations
