@@ -8,6 +8,8 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from emporix_data.frames import FrameSchema
 
@@ -52,16 +54,53 @@ def date_columns(schema: FrameSchema) -> list[str]:
     return [c.name for c in schema.columns if c.dtype.startswith("datetime")]
 
 
-def filter_mask(frame: pd.DataFrame, spec: TableFilter) -> np.ndarray:
-    """True for the rows ``spec`` keeps."""
+# Between the columns of a row's search text: a search without it cannot match across two.
+SEARCH_SEPARATOR = "\x00"
+
+
+def search_text(frame: pd.DataFrame) -> pd.Series:
+    """Each row's cells as lowercased text, joined by ``SEARCH_SEPARATOR`` (blanks empty).
+
+    A text search is then one ``str.contains`` instead of one per column, each of which
+    formats its column anew (dates alone take ~0.3 s at 100,000 rows); callers keep
+    this for as long as the frame is unchanged. The cells read as in ``astype("string")``.
+    """
+    if frame.columns.empty:
+        return pd.Series("", index=frame.index, dtype="string")
+    cells = [
+        pa.chunked_array(pa.array(frame[name].astype("string").array)).cast(pa.large_string())
+        for name in frame.columns
+    ]
+    joined = pc.binary_join_element_wise(
+        *cells,
+        pa.scalar(SEARCH_SEPARATOR, pa.large_string()),
+        null_handling="replace",
+        null_replacement="",
+    )
+    return pd.Series(pd.array(pc.utf8_lower(joined), dtype="string"), index=frame.index)
+
+
+def _text_hits(frame: pd.DataFrame, text: str, search: pd.Series | None) -> np.ndarray:
+    if search is not None and SEARCH_SEPARATOR not in text:
+        if not search.index.equals(frame.index):
+            raise ValueError("the search text is not the frame's: its rows differ")
+        return search.str.contains(text, regex=False).fillna(False).to_numpy(dtype=bool)
+    hit = np.zeros(len(frame), dtype=bool)
+    for name in frame.columns:
+        values = frame[name].astype("string").str.lower()
+        hit |= values.str.contains(text, regex=False).fillna(False).to_numpy(dtype=bool)
+    return hit
+
+
+def filter_mask(
+    frame: pd.DataFrame, spec: TableFilter, search: pd.Series | None = None
+) -> np.ndarray:
+    """True for the rows ``spec`` keeps; ``search``, the frame's ``search_text`` where
+    the caller keeps one, makes a text search one vectorised match."""
     keep = np.ones(len(frame), dtype=bool)
     text = spec.text.strip().lower()
     if text:
-        hit = np.zeros(len(frame), dtype=bool)
-        for name in frame.columns:
-            values = frame[name].astype("string").str.lower()
-            hit |= values.str.contains(text, regex=False).fillna(False).to_numpy(dtype=bool)
-        keep &= hit
+        keep &= _text_hits(frame, text, search)
     for name, chosen in spec.picks.items():
         if chosen:
             column = frame[name]

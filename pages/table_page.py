@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -25,7 +26,13 @@ from emporix_data.changes import ChangePlan, References, build_plan
 from emporix_data.client import EmporixClient
 from emporix_data.errors import EmporixError
 from emporix_data.export import FORMATS, MEDIA_TYPES, frame_bytes, read_table_file
-from emporix_data.filters import TableFilter, date_columns, filter_mask, picker_columns
+from emporix_data.filters import (
+    TableFilter,
+    date_columns,
+    filter_mask,
+    picker_columns,
+    search_text,
+)
 from emporix_data.frames import FrameSchema
 from emporix_data.push import PushProgress, PushReport, push_plan
 from emporix_data.tables import TABLES, LoadedTable, ResourceTable, load_references, load_table
@@ -109,11 +116,39 @@ def loaded_table(name: str, *, reload: bool = False) -> LoadedTable:
         st.session_state[_state_key(name, "work")] = loaded.frame.copy()
         st.session_state.pop(_state_key(name, "view"), None)
         st.session_state.pop(_state_key(name, "grid-edits"), None)
+        working_search_text(name)  # now, so that the first search is as quick as the next
     return st.session_state[key][0]
 
 
 def working_frame(name: str) -> pd.DataFrame:
+    """The table with the pending edits. It is replaced, never changed in place: what is
+    derived from it (search text, change plan) is kept while it is the same object."""
     return st.session_state[_state_key(name, "work")]
+
+
+def working_search_text(name: str) -> pd.Series:
+    """The working copy's ``search_text``, built once per working copy (~0.4 s at
+    100,000 rows) rather than on every search."""
+    work = working_frame(name)
+    kept = kept_search_text(name, work)
+    if kept is None:
+        kept = search_text(work)
+        st.session_state[_state_key(name, "search-text")] = (work, kept)
+    return kept
+
+
+def kept_search_text(name: str, frame: pd.DataFrame) -> pd.Series | None:
+    """The search text kept for ``frame`` (the working copy it was built for), if any."""
+    kept = st.session_state.get(_state_key(name, "search-text"))
+    return kept[1] if kept is not None and kept[0] is frame else None
+
+
+def table_mask(name: str, frame: pd.DataFrame, spec: TableFilter) -> np.ndarray:
+    """``filter_mask``, with the kept search text where ``frame`` is the working copy."""
+    search = None
+    if spec.text.strip() and frame is working_frame(name):
+        search = working_search_text(name)
+    return filter_mask(frame, spec, search)
 
 
 def column_config(schema: FrameSchema) -> dict[str, Any]:
@@ -249,7 +284,7 @@ def _view_key(name: str, spec: TableFilter) -> str:
 
 def _filtered(name: str, spec: TableFilter) -> pd.DataFrame:
     work = working_frame(name)
-    shown = work[filter_mask(work, spec)]
+    shown = work[table_mask(name, work, spec)]
     return shown.iloc[:GRID_ROW_LIMIT] if len(shown) > GRID_ROW_LIMIT else shown
 
 
@@ -266,7 +301,8 @@ def _can_add_rows(table: ResourceTable) -> bool:
 
 
 def grid(name: str, table: ResourceTable, spec: TableFilter) -> pd.DataFrame:
-    """Show the editor for the filtered working copy; return the whole edited table."""
+    """Show the editor for the filtered working copy; return the whole edited table
+    (the working copy itself while the editor holds no edits)."""
     view = st.session_state.get(_state_key(name, "view"))
     if view and (view[0] != _view_key(name, spec) or view[0] not in st.session_state):
         fold_edits(name)
@@ -287,6 +323,8 @@ def grid(name: str, table: ResourceTable, spec: TableFilter) -> pd.DataFrame:
     )
     state = st.session_state.get(view_key) or {}
     st.session_state[_state_key(name, "grid-edits")] = copy.deepcopy(dict(state))
+    if not _has_edits(state):
+        return work
     edited_view = apply_editor_state(snapshot, state)
     return pd.concat([work.drop(index=snapshot.index), edited_view]).sort_index()
 
@@ -549,14 +587,17 @@ def last_report(name: str, table: ResourceTable) -> None:
         )
 
 
-def files_section(name: str, table: ResourceTable, view: pd.DataFrame) -> pd.DataFrame | None:
-    """Downloads of the filtered table; an uploaded edited file, read as a frame."""
+def files_section(
+    name: str, table: ResourceTable, view: Callable[[], pd.DataFrame]
+) -> pd.DataFrame | None:
+    """Downloads of the filtered table (``view`` filters it, only when one is clicked);
+    an uploaded edited file, read as a frame once per file and site."""
     with st.expander("Files: export, or edit in a spreadsheet", icon=":material/download:"):
         slots = st.columns(len(FORMATS))
         for slot, fmt in zip(slots, FORMATS, strict=True):
             slot.download_button(
                 f"{fmt.upper()}",
-                data=lambda fmt=fmt: frame_bytes(view, fmt),
+                data=lambda fmt=fmt: frame_bytes(view(), fmt),
                 file_name=f"{name}.{fmt}",
                 mime=MEDIA_TYPES[fmt],
                 key=_widget_key(name, f"download:{fmt}"),
@@ -568,29 +609,85 @@ def files_section(name: str, table: ResourceTable, view: pd.DataFrame) -> pd.Dat
             key=_widget_key(name, "upload"),
         )
     if upload is None:
+        st.session_state.pop(_state_key(name, "upload"), None)
         return None
-    try:
-        fmt = "xlsx" if upload.name.lower().endswith(".xlsx") else "csv"
-        uploaded = read_table_file(upload.getvalue(), fmt)
-    except Exception as exc:  # a damaged file: say so, lose nothing
-        st.error(f"Cannot read {upload.name}: {exc}")
-        return None
-    return _rows_of_this_site(name, uploaded)
+    key = _state_key(name, "upload")
+    kept = st.session_state.get(key)
+    if kept is None or kept[0] != upload.file_id:
+        try:
+            fmt = "xlsx" if upload.name.lower().endswith(".xlsx") else "csv"
+            uploaded = read_table_file(upload.getvalue(), fmt)
+        except Exception as exc:  # a damaged file: say so, lose nothing
+            st.error(f"Cannot read {upload.name}: {exc}")
+            return None
+        kept = (upload.file_id, _rows_of_this_site(name, uploaded))
+        st.session_state[key] = kept
+    rows, left_out = kept[1]
+    if left_out:
+        st.warning(left_out)
+    return rows
 
 
-def _rows_of_this_site(name: str, uploaded: pd.DataFrame) -> pd.DataFrame:
-    """On a per-site table, plan only the file's rows for the site shown; say so."""
+def _rows_of_this_site(name: str, uploaded: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """On a per-site table, plan only the file's rows for the site shown; and what to
+    say about the rows left out (empty: none were)."""
     site = table_site(name)
     if site is None or "site" not in uploaded.columns:
-        return uploaded
+        return uploaded, ""
     sites = uploaded["site"].astype("string")
     other = (sites.notna() & (sites.str.strip() != site)).fillna(False).to_numpy(dtype=bool)
-    if other.any():
-        st.warning(
-            f"{int(other.sum())} rows of the file are for other sites and are left out: "
-            f"switch the site to `{sorted(set(sites[other]))[0]}` to push them."
-        )
-    return uploaded[~other]
+    if not other.any():
+        return uploaded, ""
+    return uploaded[~other], (
+        f"{int(other.sum())} rows of the file are for other sites and are left out: "
+        f"switch the site to `{sorted(set(sites[other]))[0]}` to push them."
+    )
+
+
+def _same_objects(these: Sequence[object], those: Sequence[object]) -> bool:
+    return len(these) == len(those) and all(a is b for a, b in zip(these, those, strict=True))
+
+
+def change_plan(
+    name: str,
+    table: ResourceTable,
+    loaded: LoadedTable,
+    edited: pd.DataFrame,
+    uploaded: pd.DataFrame | None,
+) -> ChangePlan:
+    """The plan of the pending changes, built again only when what it is made of changed:
+    it takes ~0.6 s at 100,000 rows, and most reruns (a filter, a tick) change nothing.
+
+    Frames are compared by identity (they are replaced, never changed in place); the
+    grid's unfolded edits, which give a new ``edited`` frame on every run, by value.
+    """
+    references = references_for(table)
+    grid_edits = st.session_state.get(_state_key(name, "grid-edits"))
+    view = st.session_state.get(_state_key(name, "view"))
+    if uploaded is not None:
+        frames: tuple[object, ...] = (loaded.frame, references, uploaded)
+        values: tuple[object, ...] = ("file",)
+    elif view and _has_edits(grid_edits):
+        frames = (loaded.frame, references, working_frame(name), view[1])
+        values = ("grid", view[0], grid_edits)
+    else:
+        frames = (loaded.frame, references, edited)
+        values = ("grid",)
+    key = _state_key(name, "plan")
+    kept = st.session_state.get(key)
+    if kept is not None and kept[1] == values and _same_objects(kept[0], frames):
+        return kept[2]
+    plan = build_plan(
+        table.schema,
+        loaded.frame,
+        uploaded if uploaded is not None else edited,
+        source="file" if uploaded is not None else "grid",
+        references=references,
+        generated_keys=table.generated_keys,
+        checks=table.checks,
+    )
+    st.session_state[key] = (frames, values, plan)
+    return plan
 
 
 def render_table_page(
@@ -632,20 +729,9 @@ def render_table_page(
         edited = working_frame(name)
     else:
         edited = grid(name, table, spec)
-    view = edited[filter_mask(edited, spec)]
-    uploaded = files_section(name, table, view)
-
-    references = references_for(table)
-    source = "file" if uploaded is not None else "grid"
-    plan = build_plan(
-        table.schema,
-        loaded.frame,
-        uploaded if uploaded is not None else edited,
-        source=source,
-        references=references,
-        generated_keys=table.generated_keys,
-        checks=table.checks,
-    )
+    search = kept_search_text(name, edited)  # read now: a download runs outside the script
+    uploaded = files_section(name, table, lambda: edited[filter_mask(edited, spec, search)])
+    plan = change_plan(name, table, loaded, edited, uploaded)
     st.subheader("Review changes" + (" from the uploaded file" if uploaded is not None else ""))
     if plan.is_empty:
         st.caption("No pending changes.")

@@ -224,6 +224,33 @@ def test_table_downloads_as_csv(page: Page, tenant_dashboard_url, admin, make_se
     assert sorted(lines[1:]) == sorted(f"main,{r.customerId},{r.groupId}" for r in relations)
 
 
+def test_a_download_after_a_search_holds_the_rows_shown(
+    page: Page, tenant_dashboard_url, admin, make_settings
+):
+    with EmporixClient(make_settings()) as client:
+        relations = list_customer_groups(client)
+    wanted = relations[0].customerId
+    kept = [r for r in relations if wanted.lower() in f"{r.customerId} {r.groupId}".lower()]
+    assert 0 < len(kept) < len(relations)
+    page.goto(f"{tenant_dashboard_url}/customer_groups")
+    expect(page.get_by_text("Loaded ")).to_be_visible(timeout=60_000)
+    _settled(page)
+    page.get_by_test_id("stExpander").filter(has_text="Filters").locator("summary").click()
+    search = page.get_by_label("Search all columns")
+    search.fill(wanted)
+    search.press("Enter")
+    expect(page.get_by_text(f"{len(kept)} of {len(relations)} rows shown")).to_be_visible(
+        timeout=30_000
+    )
+    _settled(page)
+    page.get_by_text("Files: export, or edit in a spreadsheet").click()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="CSV", exact=True).click()
+    lines = Path(download_info.value.path()).read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "site,customerId,groupId"
+    assert sorted(lines[1:]) == sorted(f"main,{r.customerId},{r.groupId}" for r in kept)
+
+
 def test_customers_ticked_on_the_customers_page_join_a_segment_and_edits_stay_pending(
     page: Page, tenant_dashboard_url, admin, make_settings
 ):

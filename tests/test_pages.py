@@ -511,3 +511,41 @@ def test_a_push_is_undone_from_push_history_after_review(app, make_settings):
     with EmporixClient(make_settings()) as client:
         assert get_customer(client, "00000001").firstName == original
     assert len(app.dataframe[0].value) == 2, "the undo is journaled as a push of its own"
+
+
+def kept_plan(at: AppTest, key: str):
+    """The change plan the page keeps between runs."""
+    return at.session_state[key][2]
+
+
+def test_the_plan_is_kept_across_filter_changes_and_rebuilt_after_every_edit(app):
+    open_page(app, "customers")
+    before = kept_plan(app, "customers:plan:demo")
+    app.text_input(key="customers:search").set_value("00000002").run()
+    assert kept_plan(app, "customers:plan:demo") is before
+    app.text_input(key="customers:search").set_value("").run()
+
+    edit(app, "customers", edited_rows={0: {"lastName": "After-A-Kept-Plan"}})
+    assert metrics(app)["Updates"] == 1
+    assert app.dataframe[-1].value["new"].tolist() == ["After-A-Kept-Plan"]
+    edit(app, "customers", edited_rows={0: {"lastName": "Edited-Again"}})
+    assert app.dataframe[-1].value["new"].tolist() == ["Edited-Again"]
+    app.text_input(key="customers:search").set_value("00000003").run()
+    assert app.dataframe[-1].value["new"].tolist() == ["Edited-Again"]
+    edit(app, "customers", edited_rows={0: {"firstName": "Filtered-Edit"}})
+    assert sorted(app.dataframe[-1].value["new"]) == ["Edited-Again", "Filtered-Edit"]
+
+    app.button(key="customers:reload").click().run()
+    assert "No pending changes." in [c.value for c in app.caption]
+
+
+def test_a_removed_upload_gives_the_review_back_to_the_grid(app):
+    open_page(app, "customer_groups")
+    edit(app, "customer-groups", edited_rows={0: {"groupId": "from-the-grid"}})
+    loaded = app.session_state["customer-groups:loaded:demo:main"][0].frame
+    upload = app.file_uploader(key="customer-groups:upload:main")
+    upload.set_value(("groups.csv", frame_bytes(loaded.iloc[1:3], "csv"), "text/csv")).run()
+    assert "No pending changes." in [c.value for c in app.caption]
+    app.file_uploader(key="customer-groups:upload:main").set_value(None).run()
+    assert metrics(app)["Updates"] == 1
+    assert app.dataframe[-1].value["new"].tolist() == ["from-the-grid"]
