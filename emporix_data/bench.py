@@ -541,16 +541,11 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def dashboard(settings: Settings, timeout_s: float = 120) -> Iterator[str]:
-    """``streamlit run app.py`` on 127.0.0.1, configured for the bench's sandbox tenant."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EMPORIX_")}
-    env.update(
-        EMPORIX_API_URL=settings.base_url,
-        EMPORIX_TENANT=settings.tenant,
-        EMPORIX_CLIENT_ID=settings.client_id,
-        EMPORIX_CLIENT_SECRET=settings.client_secret.get_secret_value(),
-        EMPORIX_CONCURRENCY=str(settings.concurrency),
-    )
+def streamlit_app(env: dict[str, str], timeout_s: float = 120) -> Iterator[str]:
+    """``streamlit run app.py`` on 127.0.0.1 with ``env``; yields its URL once healthy.
+
+    The browser tests start the dashboard the same way.
+    """
     port = _free_port()
     command = [
         sys.executable,
@@ -594,6 +589,24 @@ def dashboard(settings: Settings, timeout_s: float = 120) -> Iterator[str]:
             process.wait(timeout=10)
 
 
+def chromium_executable() -> str | None:
+    """Debian's Chromium where installed, else the one ``playwright install`` fetched."""
+    return str(SYSTEM_CHROMIUM) if SYSTEM_CHROMIUM.exists() else None
+
+
+def dashboard(settings: Settings) -> contextlib.AbstractContextManager[str]:
+    """The dashboard configured for the bench's sandbox tenant."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EMPORIX_")}
+    env.update(
+        EMPORIX_API_URL=settings.base_url,
+        EMPORIX_TENANT=settings.tenant,
+        EMPORIX_CLIENT_ID=settings.client_id,
+        EMPORIX_CLIENT_SECRET=settings.client_secret.get_secret_value(),
+        EMPORIX_CONCURRENCY=str(settings.concurrency),
+    )
+    return streamlit_app(env)
+
+
 # Resolves with the time the grid is on screen after the next script run: the first
 # "notRunning" following a "running", then two animation frames (the canvas is drawn).
 ARM_TIMER = """() => {
@@ -635,7 +648,7 @@ def measure_dashboard_filter(settings: Settings, current: pd.DataFrame) -> Row:
         return Row(operation, None, note="skipped: playwright is not installed")
     if not (ROOT / "app.py").exists():
         return Row(operation, None, note="skipped: app.py is not next to the package")
-    executable = str(SYSTEM_CHROMIUM) if SYSTEM_CHROMIUM.exists() else None
+    executable = chromium_executable()
     timings: list[tuple[str, float]] = []
     load_s = 0.0
     with dashboard(settings) as url, sync_playwright() as playwright:

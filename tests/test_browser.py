@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from emporix_data.bench import CHROMIUM_FLAGS, chromium_executable, streamlit_app
 from emporix_data.client import EmporixClient
 from emporix_data.journal import open_journal
 from emporix_data.resources.customer_groups import list_customer_groups
@@ -23,70 +19,8 @@ from emporix_data.resources.segment_memberships import delete_membership, list_s
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "test-output"
-SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 pytestmark = pytest.mark.browser
 OUTPUT.mkdir(exist_ok=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"streamlit exited with {process.returncode}")
-        try:
-            if httpx.get(f"{url}/_stcore/health", timeout=2).text == "ok":
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)  # polling interval of a readiness probe, not synchronisation
-    raise AssertionError("streamlit never became healthy")
-
-
-def _streamlit(env: dict[str, str]) -> Iterator[str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +35,8 @@ def dashboard_url(tmp_path_factory: pytest.TempPathFactory, journal_db: Path) ->
     env = {k: v for k, v in os.environ.items() if not k.startswith("EMPORIX_")}
     env["EMPORIX_SANDBOX_DB"] = str(tmp_path_factory.mktemp("dash") / "demo.db")
     env["EMPORIX_JOURNAL_DB"] = str(journal_db)
-    yield from _streamlit(env)
+    with streamlit_app(env) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -115,14 +50,16 @@ def tenant_dashboard_url(sandbox, journal_db: Path) -> Iterator[str]:
         EMPORIX_CLIENT_SECRET=sandbox.config.client_secret,
         EMPORIX_JOURNAL_DB=str(journal_db),
     )
-    yield from _streamlit(env)
+    with streamlit_app(env) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    executable = str(SYSTEM_CHROMIUM) if SYSTEM_CHROMIUM.exists() else None
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        launched = playwright.chromium.launch(
+            executable_path=chromium_executable(), args=CHROMIUM_FLAGS
+        )
         yield launched
         launched.close()
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import httpx
 import pandas as pd
 import pytest
+from conftest import sandbox_settings
 
 from emporix_data.changes import build_plan
 from emporix_data.client import EmporixClient
@@ -47,21 +48,17 @@ def big_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSan
     running.stop()
 
 
-def settings_for(sandbox: RunningSandbox, **overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "api_url": sandbox.url,
-        "tenant": sandbox.config.tenant,
-        "client_id": sandbox.config.client_id,
-        "client_secret": sandbox.config.client_secret,
-        "page_size": 500,
-        "concurrency": 8,
-        "max_retries": 3,
-        "backoff_base_s": 0.02,
-        "backoff_max_s": 0.2,
-        "read_timeout_s": READ_TIMEOUT_S,
-        **overrides,
-    }
-    return Settings(**values)  # type: ignore[arg-type]
+def settings_for(sandbox: RunningSandbox) -> Settings:
+    """Pages of 500, eight workers, short backoffs and a read timeout the slow answers
+    exceed."""
+    return sandbox_settings(
+        sandbox,
+        page_size=500,
+        concurrency=8,
+        backoff_base_s=0.02,
+        backoff_max_s=0.2,
+        read_timeout_s=READ_TIMEOUT_S,
+    )
 
 
 def set_faults(sandbox: RunningSandbox, **faults: object) -> None:
