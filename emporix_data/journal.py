@@ -16,7 +16,7 @@ import socket
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -162,7 +162,7 @@ class Journal:
         api_url: str,
         origin: Origin,
         changes: Sequence[RowChange],
-        before: Sequence[dict[str, Any] | None],
+        before: Sequence[Mapping[str, Any] | None],
         undo_of: str | None = None,
     ) -> str:
         """Record a push and its whole plan before anything is sent; returns its id."""
@@ -196,7 +196,7 @@ class Journal:
                         _dump(list(change.key)),
                         _dump(change.values),
                         _dump([[c.column, c.old, c.new] for c in change.changes]),
-                        _dump(image) if image is not None else None,
+                        _dump(dict(image)) if image is not None else None,
                     )
                     for position, (change, image) in enumerate(zip(changes, before, strict=True))
                 ],

@@ -95,7 +95,7 @@ class PushReport:
             key = " / ".join("" if p is None else str(p) for p in r.change.key)
             theirs = r.theirs or {}
             fields = r.change.changes or tuple(
-                dataclasses.replace(_NO_FIELD, column=name, new=value)
+                FieldChange(name, None, value)
                 for name, value in r.change.values.items()
                 if name in theirs
             )
@@ -205,7 +205,7 @@ def push_plan(
             api_url=client.settings.base_url,
             origin=origin or Origin(os_user(), "library"),
             changes=changes,
-            before=[None if c.kind == "create" else _plain_document(documents, c) for c in changes],
+            before=[None if c.kind == "create" else documents.get(c.key) for c in changes],
             undo_of=undo_of,
         )
     reread = [i for i, change in enumerate(changes) if change.kind in table.reread]
@@ -408,18 +408,8 @@ def _remap(operations: list[Operation], rows: Sequence[int]) -> list[Operation]:
     return [dataclasses.replace(op, rows=tuple(rows[i] for i in op.rows)) for op in operations]
 
 
-def _plain_document(
-    documents: Mapping[Key, Mapping[str, Any]], change: RowChange
-) -> dict[str, Any] | None:
-    document = documents.get(change.key)
-    return None if document is None else json.loads(json.dumps(document, default=str))
-
-
 def _cell(value: Any) -> str:
     return "" if value is None else str(value)
-
-
-_NO_FIELD = FieldChange("", None, None)
 
 
 def _outcome(outcome: RowOutcome) -> Outcome:
