@@ -127,7 +127,7 @@ class ChangePlan:
         """One line per changed field (creates and deletes: one line per row)."""
         lines = []
         for change in self.changes:
-            key = _key_text(change.key)
+            key = key_text(change.key)
             if change.kind == "update":
                 lines += [
                     (change.row, change.kind, key, c.column, _text(c.old), _text(c.new))
@@ -139,7 +139,7 @@ class ChangePlan:
 
     def errors_frame(self) -> pd.DataFrame:
         lines = [
-            (e.row, _key_text(e.key) if e.key else "", e.column or "", e.message)
+            (e.row, key_text(e.key) if e.key else "", e.column or "", e.message)
             for e in self.errors
         ]
         return pd.DataFrame(lines, columns=["row", "key", "column", "error"])
@@ -235,7 +235,7 @@ def build_plan(
     edited_keys = _keys(typed, schema.key)
     duplicated = edited_keys[keyed].duplicated(keep=False)
     for label in duplicated.index[duplicated.to_numpy(dtype=bool)]:
-        fail(label, schema.key[0], f"duplicate key {_key_text(_key_tuple(typed, label, schema))}")
+        fail(label, schema.key[0], f"duplicate key {key_text(_key_tuple(typed, label, schema))}")
 
     exists = edited_keys.isin(original_keys[addressable].to_numpy()).to_numpy(dtype=bool) & keyed
     for label in typed.index[(actions == "create").to_numpy(dtype=bool) & exists]:
@@ -297,7 +297,7 @@ def build_plan(
         gone = ~original_keys.isin(kept).to_numpy(dtype=bool) & addressable
         for values in _records(original.iloc[np.flatnonzero(gone)], schema.names):
             key = tuple(values[name] for name in schema.key)
-            plan.changes.append(RowChange("delete", key, f"deleted {_key_text(key)}", values))
+            plan.changes.append(RowChange("delete", key, f"deleted {key_text(key)}", values))
 
     plan.errors = [
         RowError(e.row, _key_tuple(typed, label, schema), e.column, e.message)
@@ -577,7 +577,8 @@ def _row_name(label: Any) -> str:
     return f"row {label}"
 
 
-def _key_text(key: tuple[Any, ...] | None) -> str:
+def key_text(key: Sequence[Any] | None) -> str:
+    """A key as users read it: its parts joined by " / " (missing parts blank)."""
     return " / ".join("" if part is None else str(part) for part in key or ())
 
 

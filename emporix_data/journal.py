@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from emporix_data.changes import FieldChange, RowChange
+from emporix_data.changes import FieldChange, RowChange, key_text
 
 DEFAULT_JOURNAL = Path(".emporix-data/journal.db")
 JOURNAL_VARIABLE = "EMPORIX_JOURNAL_DB"
@@ -296,7 +296,7 @@ class Journal:
                 {
                     "row": row["row"],
                     "action": row["kind"],
-                    "key": " / ".join("" if p is None else str(p) for p in json.loads(row["key"])),
+                    "key": key_text(json.loads(row["key"])),
                     "outcome": row["outcome"] or "pending",
                     "status": row["status"],
                     "message": row["message"] or "",

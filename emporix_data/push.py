@@ -23,7 +23,14 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from emporix_data.changes import ACTION_COLUMN, ERROR_COLUMN, ChangePlan, FieldChange, RowChange
+from emporix_data.changes import (
+    ACTION_COLUMN,
+    ERROR_COLUMN,
+    ChangePlan,
+    FieldChange,
+    RowChange,
+    key_text,
+)
 from emporix_data.client import EmporixClient
 from emporix_data.errors import ApiError, EmporixError
 from emporix_data.journal import Journal, Origin, RowRecord, os_user
@@ -92,7 +99,7 @@ class PushReport:
         for r in self.results:
             if r.outcome != "conflict":
                 continue
-            key = " / ".join("" if p is None else str(p) for p in r.change.key)
+            key = key_text(r.change.key)
             theirs = r.theirs or {}
             fields = r.change.changes or tuple(
                 FieldChange(name, None, value)
@@ -121,7 +128,7 @@ class PushReport:
                 {
                     "row": r.change.row,
                     "action": r.change.kind,
-                    "key": " / ".join("" if p is None else str(p) for p in r.change.key),
+                    "key": key_text(r.change.key),
                     "outcome": r.outcome,
                     "status": r.status or None,
                     "message": r.message or "",

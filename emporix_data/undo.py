@@ -8,7 +8,8 @@ not undone but reported, because undoing it would overwrite their change.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections import ChainMap
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,7 +54,7 @@ def plan_undo(client: EmporixClient, journal: Journal, push_id: str) -> UndoPlan
         for row in entry.rows
         if row.outcome == "applied" and row.change.kind == "delete" and row.before is not None
     }
-    return UndoPlan(push_id, loaded, plan, _Overlay(recreated, loaded.documents))
+    return UndoPlan(push_id, loaded, plan, ChainMap(recreated, loaded.documents))
 
 
 def inverse_edits(entry: PushEntry, loaded: LoadedTable) -> tuple[pd.DataFrame, list[RowError]]:
@@ -99,23 +100,3 @@ def inverse_edits(entry: PushEntry, loaded: LoadedTable) -> tuple[pd.DataFrame, 
             )
     frame = pd.DataFrame(lines, columns=[*schema.names, ACTION_COLUMN])
     return frame.astype({name: "object" for name in schema.names}), stale
-
-
-class _Overlay(Mapping[Key, Mapping[str, Any]]):
-    """Documents by key: ``first`` where it has the key, else ``rest``."""
-
-    def __init__(
-        self, first: Mapping[Key, Mapping[str, Any]], rest: Mapping[Key, Mapping[str, Any]]
-    ) -> None:
-        self._first = first
-        self._rest = rest
-
-    def __getitem__(self, key: Key) -> Mapping[str, Any]:
-        return self._first[key] if key in self._first else self._rest[key]
-
-    def __iter__(self) -> Iterator[Key]:
-        yield from self._first
-        yield from (key for key in self._rest if key not in self._first)
-
-    def __len__(self) -> int:
-        return len(set(self._first) | set(self._rest))
