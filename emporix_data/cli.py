@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from emporix_data.changes import ChangePlan, build_plan
+from emporix_data.changes import ChangePlan
 from emporix_data.client import EmporixClient
 from emporix_data.errors import EmporixError
 from emporix_data.export import (
@@ -146,16 +146,7 @@ def _prepare(resource: str, file: Path) -> tuple[EmporixClient, LoadedTable, Cha
         except EmporixError as exc:
             client.close()
             _fail(str(exc))
-    plan = build_plan(
-        table.schema,
-        loaded.frame,
-        edited,
-        source="file",
-        references=references,
-        generated_keys=table.generated_keys,
-        checks=table.checks,
-    )
-    return client, loaded, plan
+    return client, loaded, loaded.plan(edited, "file", references)
 
 
 def _print_plan(plan: ChangePlan) -> None:

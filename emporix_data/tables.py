@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from emporix_data.changes import References, RowChange, RowCheck
+from emporix_data.changes import ChangePlan, References, RowChange, RowCheck, Source, build_plan
 from emporix_data.client import EmporixClient, ProgressCallback
 from emporix_data.frames import Column, FrameSchema, read_path
 from emporix_data.models import ApiModel
@@ -142,6 +142,21 @@ class LoadedTable:
     table: ResourceTable
     frame: pd.DataFrame
     documents: Documents
+
+    def plan(
+        self, edited: pd.DataFrame, source: Source, references: References | None = None
+    ) -> ChangePlan:
+        """The one way to plan: ``edited`` (the grid, a file, an inverse) against this table,
+        with the resource's key rules and checks."""
+        return build_plan(
+            self.table.schema,
+            self.frame,
+            edited,
+            source=source,
+            references=references,
+            generated_keys=self.table.generated_keys,
+            checks=self.table.checks,
+        )
 
 
 def load_table(

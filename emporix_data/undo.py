@@ -15,11 +15,11 @@ from typing import Any
 
 import pandas as pd
 
-from emporix_data.changes import ACTION_COLUMN, ChangePlan, RowError, build_plan
+from emporix_data.changes import ACTION_COLUMN, ChangePlan, RowError
 from emporix_data.client import EmporixClient
 from emporix_data.frames import to_json_value
 from emporix_data.journal import Journal, PushEntry
-from emporix_data.tables import Key, LoadedTable, load_table
+from emporix_data.tables import Key, LoadedTable, load_references, load_table
 
 
 @dataclass(frozen=True)
@@ -38,16 +38,9 @@ def plan_undo(client: EmporixClient, journal: Journal, push_id: str) -> UndoPlan
     if entry.tenant != client.tenant:
         raise ValueError(f"push {push_id} was made on tenant {entry.tenant}, not {client.tenant}")
     loaded = load_table(client, entry.resource)
-    table = loaded.table
+    references = load_references(client, loaded.table.references)
     edited, stale = inverse_edits(entry, loaded)
-    plan = build_plan(
-        table.schema,
-        loaded.frame,
-        edited,
-        source="file",
-        generated_keys=table.generated_keys,
-        checks=table.checks,
-    )
+    plan = loaded.plan(edited, "file", references)
     plan.errors.extend(stale)
     recreated = {
         row.change.key: row.before

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from emporix_data.changes import ChangePlan, References, build_plan
+from emporix_data.changes import ChangePlan, References
 from emporix_data.client import EmporixClient
 from emporix_data.errors import EmporixError
 from emporix_data.export import FORMATS, MEDIA_TYPES, frame_bytes, read_table_file
@@ -677,15 +677,10 @@ def change_plan(
     kept = st.session_state.get(key)
     if kept is not None and kept[1] == values and _same_objects(kept[0], frames):
         return kept[2]
-    plan = build_plan(
-        table.schema,
-        loaded.frame,
-        uploaded if uploaded is not None else edited,
-        source="file" if uploaded is not None else "grid",
-        references=references,
-        generated_keys=table.generated_keys,
-        checks=table.checks,
-    )
+    if uploaded is not None:
+        plan = loaded.plan(uploaded, "file", references)
+    else:
+        plan = loaded.plan(edited, "grid", references)
     st.session_state[key] = (frames, values, plan)
     return plan
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import httpx
 import pytest
@@ -11,35 +10,7 @@ import pytest
 from emporix_data.client import EmporixClient
 from emporix_data.sandbox import RunningSandbox, SandboxConfig, SeedSizes, start_sandbox
 from emporix_data.settings import Settings
-
-SIZES = {"customers": 120, "segments": 3}
-
-
-class Admin:
-    """The sandbox's test-only admin endpoints."""
-
-    def __init__(self, url: str) -> None:
-        self.http = httpx.Client(base_url=url, timeout=30)
-
-    def reset(self, **sizes: int) -> None:
-        self.http.post("/_sandbox/reset", json={**SIZES, **sizes}).raise_for_status()
-
-    def stats(self) -> dict[str, Any]:
-        return self.http.get("/_sandbox/stats").json()
-
-    def count(self, route: str) -> int:
-        return self.stats()["by_route"].get(route, 0)
-
-    def reset_stats(self) -> None:
-        self.http.post("/_sandbox/stats/reset").raise_for_status()
-
-    def queue(self, *faults: dict[str, Any]) -> None:
-        current = self.http.get("/_sandbox/faults").json()
-        current["queued"] = list(faults)
-        self.http.put("/_sandbox/faults", json=current).raise_for_status()
-
-    def expire_tokens(self) -> None:
-        self.http.post("/_sandbox/tokens/expire").raise_for_status()
+from tests.support import SIZES, Admin, TenantApi, fetch_token, sandbox_settings
 
 
 @pytest.fixture(scope="session")
@@ -57,35 +28,6 @@ def admin(sandbox: RunningSandbox) -> Iterator[Admin]:
     admin.reset()
     yield admin
     admin.http.close()
-
-
-def sandbox_settings(sandbox: RunningSandbox, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "api_url": sandbox.url,
-        "tenant": sandbox.config.tenant,
-        "client_id": sandbox.config.client_id,
-        "client_secret": sandbox.config.client_secret,
-        "page_size": 50,
-        "concurrency": 4,
-        "max_retries": 3,
-        "backoff_base_s": 0.1,
-        "backoff_max_s": 30,
-        **overrides,
-    }
-    return Settings(**values)
-
-
-def fetch_token(url: str) -> str:
-    response = httpx.post(
-        f"{url}/oauth/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": "demo-client",
-            "client_secret": "demo-secret",
-        },
-    )
-    response.raise_for_status()
-    return response.json()["access_token"]
 
 
 @pytest.fixture
@@ -118,3 +60,9 @@ def sleeps() -> list[float]:
 def client(sandbox: RunningSandbox, admin: Admin, sleeps: list[float]) -> Iterator[EmporixClient]:
     with EmporixClient(sandbox_settings(sandbox), sleep=sleeps.append) as api:
         yield api
+
+
+@pytest.fixture
+def tenant(client: EmporixClient) -> TenantApi:
+    """Someone else's single-document reads and writes, on the same fresh sandbox data."""
+    return TenantApi(client)

@@ -16,8 +16,8 @@ from emporix_data.journal import open_journal
 from emporix_data.resources.customer_groups import list_customer_groups
 from emporix_data.resources.customers import get_customer, list_customers
 from emporix_data.resources.segment_memberships import delete_membership, list_segment_memberships
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "test-output"
 pytestmark = pytest.mark.browser
 OUTPUT.mkdir(exist_ok=True)

@@ -41,9 +41,8 @@ from emporix_data.errors import ApiConnectionError, AuthError
 from emporix_data.sandbox import RunningSandbox, SandboxConfig, SeedSizes, start_sandbox
 from emporix_data.settings import Settings, SettingsError, load_settings
 from emporix_data.tables import TABLES, load_references, load_table
+from tests.support import APP, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
 SECRET = "sk-live-" + "9f2c4e6a8b1d3f5a7c9e"
 WRONG_SECRET = "sk-wrong-" + "0a1b2c3d4e5f6a7b8c9d"
 NUMERIC_SECRET = 918273645546372819

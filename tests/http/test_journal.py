@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from test_push_http import exported, plan_for
 
 from emporix_data.journal import Journal, Origin, open_journal
 from emporix_data.push import push_plan, resume_push
@@ -14,6 +13,7 @@ from emporix_data.resources import customer_groups as cg
 from emporix_data.resources.customers import get_customer, list_customers, patch_customer
 from emporix_data.tables import load_table
 from emporix_data.undo import plan_undo
+from tests.support import exported, plan_for
 
 BULK_PUT = "PUT /customer-segment/{tenant}/segments/{segmentId}/customers/bulk"
 SERVER_OWNED = ("metadata", "metadataCreatedAt")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import httpx
 import pytest
@@ -11,7 +10,8 @@ from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 from openapi_core.validation.response.exceptions import InvalidData
 
-SPECS = Path(__file__).resolve().parents[2] / "shared" / "emporix-api"
+from tests.support import SPECS
+
 SERVER = "https://api.emporix.io"
 
 if not SPECS.is_dir():

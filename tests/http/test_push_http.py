@@ -5,37 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from emporix_data.changes import build_plan
 from emporix_data.export import frame_bytes, read_table_file
 from emporix_data.push import push_plan
 from emporix_data.resources import contact_assignments as ca
 from emporix_data.resources import customer_groups as cg
 from emporix_data.resources.customers import get_customer, patch_customer
-from emporix_data.tables import TABLES, load_references, load_table
+from emporix_data.tables import TABLES, load_table
+from tests.support import exported, plan_for
 
 BULK_PUT = "PUT /customer-segment/{tenant}/segments/{segmentId}/customers/bulk"
-
-
-def plan_for(client, name, edited, source="file", references=True):
-    table = TABLES[name]
-    loaded = load_table(client, name)
-    refs = load_references(client, table.references) if references else None
-    plan = build_plan(
-        table.schema,
-        loaded.frame,
-        edited,
-        source=source,
-        references=refs,
-        generated_keys=table.generated_keys,
-        checks=table.checks,
-    )
-    return table, loaded, plan
-
-
-def exported(client, name, fmt="csv"):
-    """The table as a user gets it back from a spreadsheet."""
-    frame = load_table(client, name).frame
-    return read_table_file(frame_bytes(frame, fmt), fmt)
 
 
 @pytest.mark.parametrize("name", list(TABLES))
@@ -115,7 +93,7 @@ def test_membership_rows_deleted_in_the_grid_are_removed_in_bulk(client, admin):
     loaded = load_table(client, "segment-memberships")
     edited = loaded.frame.drop(index=loaded.frame.index[:5])
     table = TABLES["segment-memberships"]
-    plan = build_plan(table.schema, loaded.frame, edited, source="grid")
+    plan = loaded.plan(edited, "grid")
     assert len(plan.deletes) == 5
     admin.reset_stats()
     report = push_plan(client, table, plan, loaded.documents)
@@ -125,7 +103,7 @@ def test_membership_rows_deleted_in_the_grid_are_removed_in_bulk(client, admin):
     )
     after = load_table(client, "segment-memberships").frame
     assert len(after) == len(loaded.frame) - 5
-    assert build_plan(table.schema, after, edited, source="grid").is_empty
+    assert load_table(client, "segment-memberships").plan(edited, "grid").is_empty
 
 
 def test_450_membership_adds_take_exactly_3_bulk_requests(client, admin):
@@ -148,7 +126,7 @@ def test_450_membership_adds_take_exactly_3_bulk_requests(client, admin):
         ignore_index=True,
     )
     table = TABLES["segment-memberships"]
-    plan = build_plan(table.schema, loaded.frame, edited, source="grid")
+    plan = loaded.plan(edited, "grid")
     assert len(plan.creates) == 450
     admin.reset_stats()
     report = push_plan(client, table, plan, loaded.documents)

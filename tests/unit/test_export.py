@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import tomllib
-from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -24,8 +23,8 @@ from emporix_data.export import (
     read_table_file,
     restore_cell,
 )
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 DANGEROUS = [
     '=HYPERLINK("http://evil.example","click")',
     "+49 30 1234",

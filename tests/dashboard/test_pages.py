@@ -10,16 +10,14 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from emporix_data.changes import build_plan
 from emporix_data.client import EmporixClient
 from emporix_data.export import frame_bytes
 from emporix_data.journal import Origin, open_journal
 from emporix_data.resources.customer_groups import get_customer_group, list_customer_groups
 from emporix_data.resources.customers import delete_customer, get_customer, list_customers
 from emporix_data.resources.segment_memberships import list_segment_memberships
-from emporix_data.tables import TABLES, load_table
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+from emporix_data.tables import load_table
+from tests.support import APP
 
 
 @pytest.fixture
@@ -471,8 +469,7 @@ def test_an_incomplete_push_is_resumed_from_push_history(app, journal_db, make_s
         loaded = load_table(client, "customers")
         edited = loaded.frame.copy()
         edited.loc[[0, 1], "lastName"] = "Resumed-Here"
-        table = TABLES["customers"]
-        plan = build_plan(table.schema, loaded.frame, edited, source="grid")
+        plan = loaded.plan(edited, "grid")
         with open_journal(journal_db) as journal:
             push_id = journal.start(
                 resource="customers",

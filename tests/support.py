@@ -1,0 +1,189 @@
+"""What tests share besides fixtures: paths, the sandbox's admin routes, settings for it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pandas as pd
+
+from emporix_data.changes import ChangePlan, Source
+from emporix_data.client import EmporixClient
+from emporix_data.export import ExportFormat, frame_bytes, read_table_file
+from emporix_data.resources import contact_assignments as ca
+from emporix_data.resources import customer_groups as cg
+from emporix_data.resources import customers
+from emporix_data.resources import segment_memberships as sm
+from emporix_data.sandbox import RunningSandbox
+from emporix_data.settings import Settings
+from emporix_data.tables import TABLES, LoadedTable, ResourceTable, load_references, load_table
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+# The vendor specs, beside the repository (read-only input; not copied into it).
+SPECS = ROOT.parent / "shared" / "emporix-api"
+SIZES = {"customers": 120, "segments": 3}
+
+
+class Admin:
+    """The sandbox's test-only admin endpoints."""
+
+    def __init__(self, url: str) -> None:
+        self.http = httpx.Client(base_url=url, timeout=30)
+
+    def reset(self, **sizes: int) -> None:
+        self.http.post("/_sandbox/reset", json={**SIZES, **sizes}).raise_for_status()
+
+    def stats(self) -> dict[str, Any]:
+        return self.http.get("/_sandbox/stats").json()
+
+    def count(self, route: str) -> int:
+        return self.stats()["by_route"].get(route, 0)
+
+    def reset_stats(self) -> None:
+        self.http.post("/_sandbox/stats/reset").raise_for_status()
+
+    def queue(self, *faults: dict[str, Any]) -> None:
+        current = self.http.get("/_sandbox/faults").json()
+        current["queued"] = list(faults)
+        self.http.put("/_sandbox/faults", json=current).raise_for_status()
+
+    def expire_tokens(self) -> None:
+        self.http.post("/_sandbox/tokens/expire").raise_for_status()
+
+
+def sandbox_settings(sandbox: RunningSandbox, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "api_url": sandbox.url,
+        "tenant": sandbox.config.tenant,
+        "client_id": sandbox.config.client_id,
+        "client_secret": sandbox.config.client_secret,
+        "page_size": 50,
+        "concurrency": 4,
+        "max_retries": 3,
+        "backoff_base_s": 0.1,
+        "backoff_max_s": 30,
+        **overrides,
+    }
+    return Settings(**values)
+
+
+def fetch_token(url: str) -> str:
+    response = httpx.post(
+        f"{url}/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": "demo-client",
+            "client_secret": "demo-secret",
+        },
+    )
+    response.raise_for_status()
+    return response.json()["access_token"]
+
+
+def plan_for(
+    client: EmporixClient,
+    name: str,
+    edited: pd.DataFrame,
+    source: Source = "file",
+    references: bool = True,
+) -> tuple[ResourceTable, LoadedTable, ChangePlan]:
+    """The plan of ``edited`` against the live table, as the CLI makes it."""
+    table = TABLES[name]
+    loaded = load_table(client, name)
+    refs = load_references(client, table.references) if references else None
+    return table, loaded, loaded.plan(edited, source, refs)
+
+
+def exported(client: EmporixClient, name: str, fmt: ExportFormat = "csv") -> pd.DataFrame:
+    """The table as a user gets it back from a spreadsheet."""
+    frame = load_table(client, name).frame
+    return read_table_file(frame_bytes(frame, fmt), fmt)
+
+
+class TenantApi:
+    """What someone else does to the tenant, one document at a time, straight through the
+    API: sets up and checks what the tool does. Tests only; the tool itself writes through
+    plans (``write_operations``) and nothing else."""
+
+    def __init__(self, client: EmporixClient) -> None:
+        self.client = client
+
+    def _get(self, path: str) -> dict[str, Any]:
+        return self.client.request("GET", path).json()
+
+    def _send(self, method: str, path: str, body: Any = None, **params: str) -> int:
+        return self.client.request(method, path, json=body, params=params or None).status_code
+
+    def customer(self, number: str) -> dict[str, Any]:
+        return self._get(self.client.path(customers.CUSTOMER, customerNumber=number))
+
+    def create_customer(self, body: dict[str, Any]) -> str:
+        path = self.client.path(customers.CUSTOMERS)
+        response = self.client.request("POST", path, json=body, params=customers.NO_NOTIFICATIONS)
+        return str(response.json()["id"])
+
+    def put_customer(self, number: str, body: dict[str, Any]) -> int:
+        path = self.client.path(customers.CUSTOMER, customerNumber=number)
+        return self._send("PUT", path, body, **customers.NO_NOTIFICATIONS)
+
+    def patch_customer(self, number: str, changes: dict[str, Any]) -> int:
+        return self._send(
+            "PATCH", self.client.path(customers.CUSTOMER, customerNumber=number), changes
+        )
+
+    def delete_customer(self, number: str) -> int:
+        return self._send("DELETE", self.client.path(customers.CUSTOMER, customerNumber=number))
+
+    def contact_assignment(self, assignment_id: str) -> dict[str, Any]:
+        path = self.client.path(ca.CONTACT_ASSIGNMENT, contactAssignmentId=assignment_id)
+        return self._get(path)
+
+    def put_contact_assignment(self, assignment_id: str, body: dict[str, Any]) -> int:
+        path = self.client.path(ca.CONTACT_ASSIGNMENT, contactAssignmentId=assignment_id)
+        return self._send("PUT", path, ca.upsert_body(body))
+
+    def delete_contact_assignment(self, assignment_id: str) -> int:
+        path = self.client.path(ca.CONTACT_ASSIGNMENT, contactAssignmentId=assignment_id)
+        return self._send("DELETE", path)
+
+    def membership(
+        self, segment: str, customer: str, legal_entity: str | None = None
+    ) -> dict[str, Any]:
+        return self._get(sm.membership_path(self.client, segment, customer, legal_entity))
+
+    def put_membership(
+        self,
+        segment: str,
+        customer: str,
+        legal_entity: str | None = None,
+        body: dict[str, Any] | None = None,
+    ) -> int:
+        path = sm.membership_path(self.client, segment, customer, legal_entity)
+        return self._send("PUT", path, body or {})
+
+    def delete_membership(
+        self, segment: str, customer: str, legal_entity: str | None = None
+    ) -> int:
+        return self._send(
+            "DELETE", sm.membership_path(self.client, segment, customer, legal_entity)
+        )
+
+    def customer_group(self, customer: str, site: str | None = None) -> dict[str, Any]:
+        site = site or self.client.settings.site
+        return self._get(self.client.path(cg.CG_RELATION, site=site, customerId=customer))
+
+    def create_customer_group(self, customer: str, group: str, site: str | None = None) -> int:
+        path = self.client.path(cg.CG_RELATIONS, site=site or self.client.settings.site)
+        return self._send("POST", path, {"customerId": customer, "groupId": group})
+
+    def put_customer_group(self, customer: str, group: str, site: str | None = None) -> int:
+        site = site or self.client.settings.site
+        path = self.client.path(cg.CG_RELATION, site=site, customerId=customer)
+        return self._send("PUT", path, {"customerId": customer, "groupId": group})
+
+    def delete_customer_group(self, customer: str, site: str | None = None) -> int:
+        site = site or self.client.settings.site
+        path = self.client.path(cg.CG_RELATION, site=site, customerId=customer)
+        return self._send("DELETE", path)
