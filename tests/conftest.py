@@ -9,8 +9,9 @@ import pytest
 
 from emporix_data.client import EmporixClient
 from emporix_data.sandbox import RunningSandbox, SandboxConfig, SeedSizes, start_sandbox
+from emporix_data.sandbox.admin_client import SandboxAdmin
 from emporix_data.settings import Settings
-from tests.support import SIZES, Admin, TenantApi, fetch_token, sandbox_settings
+from tests.support import SIZES, TenantApi, fetch_token, sandbox_admin, sandbox_settings
 
 
 @pytest.fixture(scope="session")
@@ -22,12 +23,11 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox
 
 
 @pytest.fixture
-def admin(sandbox: RunningSandbox) -> Iterator[Admin]:
+def admin(sandbox: RunningSandbox) -> Iterator[SandboxAdmin]:
     """Fresh data, no faults, zeroed counters."""
-    admin = Admin(sandbox.url)
-    admin.reset()
-    yield admin
-    admin.http.close()
+    with sandbox_admin(sandbox) as admin:
+        admin.reset()
+        yield admin
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def token_for() -> Callable[[str], str]:
 
 
 @pytest.fixture
-def api(sandbox: RunningSandbox, admin: Admin) -> Iterator[httpx.Client]:
+def api(sandbox: RunningSandbox, admin: SandboxAdmin) -> Iterator[httpx.Client]:
     """A plain authorised HTTP client on freshly reset sandbox data."""
     headers = {"Authorization": f"Bearer {fetch_token(sandbox.url)}"}
     with httpx.Client(base_url=sandbox.url, headers=headers, timeout=30) as http:
@@ -57,7 +57,9 @@ def sleeps() -> list[float]:
 
 
 @pytest.fixture
-def client(sandbox: RunningSandbox, admin: Admin, sleeps: list[float]) -> Iterator[EmporixClient]:
+def client(
+    sandbox: RunningSandbox, admin: SandboxAdmin, sleeps: list[float]
+) -> Iterator[EmporixClient]:
     with EmporixClient(sandbox_settings(sandbox), sleep=sleeps.append) as api:
         yield api
 

@@ -16,6 +16,7 @@ from emporix_data.resources import customer_groups as cg
 from emporix_data.resources import customers
 from emporix_data.resources import segment_memberships as sm
 from emporix_data.sandbox import RunningSandbox
+from emporix_data.sandbox.admin_client import SandboxAdmin
 from emporix_data.settings import Settings
 from emporix_data.tables import TABLES, LoadedTable, ResourceTable, load_references, load_table
 
@@ -26,31 +27,9 @@ SPECS = ROOT.parent / "shared" / "emporix-api"
 SIZES = {"customers": 120, "segments": 3}
 
 
-class Admin:
-    """The sandbox's test-only admin endpoints."""
-
-    def __init__(self, url: str) -> None:
-        self.http = httpx.Client(base_url=url, timeout=30)
-
-    def reset(self, **sizes: int) -> None:
-        self.http.post("/_sandbox/reset", json={**SIZES, **sizes}).raise_for_status()
-
-    def stats(self) -> dict[str, Any]:
-        return self.http.get("/_sandbox/stats").json()
-
-    def count(self, route: str) -> int:
-        return self.stats()["by_route"].get(route, 0)
-
-    def reset_stats(self) -> None:
-        self.http.post("/_sandbox/stats/reset").raise_for_status()
-
-    def queue(self, *faults: dict[str, Any]) -> None:
-        current = self.http.get("/_sandbox/faults").json()
-        current["queued"] = list(faults)
-        self.http.put("/_sandbox/faults", json=current).raise_for_status()
-
-    def expire_tokens(self) -> None:
-        self.http.post("/_sandbox/tokens/expire").raise_for_status()
+def sandbox_admin(sandbox: RunningSandbox) -> SandboxAdmin:
+    """The sandbox's admin routes; a reset reseeds the tests' small tenant (``SIZES``)."""
+    return SandboxAdmin(sandbox.url, seed_sizes=SIZES)
 
 
 def sandbox_settings(sandbox: RunningSandbox, **overrides: Any) -> Settings:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from emporix_data.bench import CHROMIUM_FLAGS, chromium_executable, streamlit_app
 from emporix_data.client import EmporixClient
+from emporix_data.dashboard_process import CHROMIUM_FLAGS, chromium_executable, streamlit_app
 from emporix_data.journal import open_journal
 from emporix_data.resources.customer_groups import list_customer_groups
 from emporix_data.resources.customers import get_customer, list_customers

@@ -11,7 +11,10 @@ import math
 
 import pytest
 
-from emporix_data.bench import Options, Row, naive_request_count, parse_args, run, table
+from emporix_data.bench import run
+from emporix_data.bench.naive import naive_request_count
+from emporix_data.bench.options import Options, parse_args
+from emporix_data.bench.report import Row, table
 
 
 @pytest.fixture(scope="module")
