@@ -66,7 +66,7 @@ def generate(sizes: SeedSizes, seed: int) -> Iterator[tuple[str, str, dict[str, 
     phones = [fake.phone_number() for _ in range(200)]
     words = [fake.word() for _ in range(200)]
 
-    entities = []
+    entities: list[dict[str, Any]] = []
     for index in range(sizes.legal_entities):
         created = EPOCH + timedelta(days=rng.randrange(900))
         entity: dict[str, Any] = {

@@ -6,17 +6,21 @@ import contextlib
 import json
 import multiprocessing
 import socket
+import sqlite3
 import threading
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import uvicorn
 
-from emporix_data.sandbox.app import SandboxMiddleware, SandboxState, create_app
+from emporix_data.sandbox.app import serving_app
 from emporix_data.sandbox.faults import FaultInjector, FaultSettings
+from emporix_data.sandbox.middleware import SandboxMiddleware
 from emporix_data.sandbox.seed import SeedSizes, generate
+from emporix_data.sandbox.state import SandboxState
 from emporix_data.sandbox.store import Store
 
 STARTUP_TIMEOUT_S = 60
@@ -37,6 +41,13 @@ class SandboxConfig:
     max_page_size: int = 1000
 
 
+class Pristine(NamedTuple):
+    """The freshly seeded database, in memory, and the seed and sizes it was made from."""
+
+    fingerprint: str
+    copy: sqlite3.Connection
+
+
 class Tenant:
     """The store plus what reseeding needs: a pristine copy for fast resets."""
 
@@ -44,7 +55,7 @@ class Tenant:
         self.config = config
         self.store = Store(Path(config.db_path))
         self.reused = False
-        self._pristine: tuple[str, Any] | None = None
+        self._pristine: Pristine | None = None
         fingerprint = self._fingerprint(config.sizes)
         if not config.reset and self.store.meta("fingerprint") == fingerprint:
             self.reused = True
@@ -59,14 +70,14 @@ class Tenant:
         self.store.put_many(generate(sizes, self.config.seed))
         fingerprint = self._fingerprint(sizes)
         self.store.set_meta("fingerprint", fingerprint)
-        self._pristine = (fingerprint, self.store.snapshot())
+        self._pristine = Pristine(fingerprint, self.store.snapshot())
 
     def reseed(self, overrides: dict[str, Any]) -> None:
         """Back to freshly seeded data (of other sizes if asked), as fast as possible."""
         sizes = replace(self.config.sizes, **overrides) if overrides else self.config.sizes
         fingerprint = self._fingerprint(sizes)
-        if self._pristine and self._pristine[0] == fingerprint:
-            self.store.restore(self._pristine[1])
+        if self._pristine and self._pristine.fingerprint == fingerprint:
+            self.store.restore(self._pristine.copy)
         else:
             self.seed(sizes)
 
@@ -93,7 +104,7 @@ def build_app(config: SandboxConfig) -> tuple[SandboxMiddleware, Tenant]:
         ),
         reseed=tenant.reseed,
     )
-    return SandboxMiddleware(create_app(state), state), tenant
+    return serving_app(state), tenant
 
 
 class _Server(uvicorn.Server):
@@ -165,7 +176,12 @@ class SandboxProcess:
     would be, so that measuring a client does not also measure the server's CPU time."""
 
     def __init__(
-        self, config: SandboxConfig, url: str, reused: bool, process: Any, control: Connection
+        self,
+        config: SandboxConfig,
+        url: str,
+        reused: bool,
+        process: BaseProcess,
+        control: Connection,
     ) -> None:
         self.config = config
         self.url = url

@@ -132,7 +132,8 @@ class Store:
         sql = "SELECT COUNT(*) FROM docs WHERE collection = ?" + (
             f" AND ({where})" if where else ""
         )
-        return self.db.execute(sql, (collection, *params)).fetchone()[0]
+        count: int = self.db.execute(sql, (collection, *params)).fetchone()[0]
+        return count
 
     def page(
         self,

@@ -1,0 +1,1 @@
+"""One router per vendor service (and one for the test admin routes)."""
