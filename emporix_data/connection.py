@@ -2,22 +2,22 @@
 
 With credentials (``EMPORIX_*`` variables or a secrets mapping) the real API is used;
 without them a sandbox server is started on 127.0.0.1 and used over HTTP through the
-very same client code.
+very same client code. The sandbox (FastAPI, uvicorn, Faker) is imported only then, so a
+dashboard on a real tenant never loads it.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from emporix_data.sandbox import RunningSandbox, SandboxConfig, start_sandbox
-from emporix_data.settings import Settings, load_settings
+from pydantic import HttpUrl, SecretStr
 
-DEFAULT_SANDBOX_DB = Path(".sandbox/demo.db")
-SANDBOX_DB_VARIABLE = "EMPORIX_SANDBOX_DB"
+from emporix_data.settings import LocalSettings, Settings, has_credentials, load_settings
+
+if TYPE_CHECKING:
+    from emporix_data.sandbox import RunningSandbox
 
 
 @dataclass(frozen=True)
@@ -36,12 +36,6 @@ class Connection:
         return f"tenant {self.settings.tenant} on {where}"
 
 
-def has_credentials(values: Mapping[str, Any] | None = None) -> bool:
-    """True if a client id is configured in ``values`` or the environment."""
-    keys = {key.lower().removeprefix("emporix_") for key in (values or {})}
-    return "client_id" in keys or bool(os.environ.get("EMPORIX_CLIENT_ID"))
-
-
 def connect(values: Mapping[str, Any] | None = None) -> Connection:
     """Settings for the configured tenant, or a freshly started sandbox's settings.
 
@@ -49,14 +43,16 @@ def connect(values: Mapping[str, Any] | None = None) -> Connection:
     """
     if has_credentials(values):
         return Connection(load_settings(values))
-    sandbox_db = Path(os.environ.get(SANDBOX_DB_VARIABLE) or DEFAULT_SANDBOX_DB)
+    from emporix_data.sandbox import SandboxConfig, start_sandbox
+
+    sandbox_db = LocalSettings().sandbox_db
     sandbox_db.parent.mkdir(parents=True, exist_ok=True)
     running = start_sandbox(SandboxConfig(db_path=sandbox_db))
     config = running.config
     settings = Settings(
-        api_url=running.url,
+        api_url=HttpUrl(running.url),
         tenant=config.tenant,
         client_id=config.client_id,
-        client_secret=config.client_secret,
+        client_secret=SecretStr(config.client_secret),
     )
     return Connection(settings, running)

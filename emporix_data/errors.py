@@ -7,7 +7,6 @@ a secret: they are shown to users, logged and written to error files.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 
 @dataclass(frozen=True)
@@ -49,10 +48,6 @@ class ApiError(EmporixError):
         return text
 
     @property
-    def is_conflict(self) -> bool:
-        return self.status == 409
-
-    @property
     def is_not_found(self) -> bool:
         return self.status == 404
 
@@ -65,7 +60,11 @@ class ApiConnectionError(EmporixError):
     """The API could not be reached, or the connection broke before an answer."""
 
 
-def api_error_from_body(status: int, body: Any, method: str, path: str) -> ApiError:
+class UnsentConnectionError(ApiConnectionError):
+    """The connection could not be opened: the request was never sent (safe to retry)."""
+
+
+def api_error_from_body(status: int, body: object, method: str, path: str) -> ApiError:
     """Map an error response body (Emporix or gateway ``fault`` form) to an ``ApiError``."""
     kind: type[ApiError] = AuthError if status in (401, 403) else ApiError
     message = f"HTTP {status}"
@@ -98,5 +97,5 @@ def api_error_from_body(status: int, body: Any, method: str, path: str) -> ApiEr
     )
 
 
-def _opt_str(value: Any) -> str | None:
+def _opt_str(value: object) -> str | None:
     return None if value is None else str(value)

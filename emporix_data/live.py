@@ -14,16 +14,19 @@ retried or dry-run, the rows it would touch are read again and each gets a verdi
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from emporix_data.changes import RowChange
 from emporix_data.client import EmporixClient
 from emporix_data.frames import FrameSchema, read_path, to_json_value
-from emporix_data.tables import Key, ResourceTable
+from emporix_data.models import ApiModel
+from emporix_data.operations import Document, KeyedDocuments
+from emporix_data.tables import ResourceTable
 
 Verdict = Literal["send", "applied", "conflict", "failed"]
+VERSION = ("metadata", "version")
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ def check_live(
     client: EmporixClient,
     table: ResourceTable,
     changes: Sequence[RowChange],
-    originals: Mapping[Key, Mapping[str, Any]],
+    originals: KeyedDocuments,
 ) -> list[LiveCheck]:
     """A verdict for each change, from one live read of all of them."""
     if not changes:
@@ -65,13 +68,10 @@ def check_live(
     ]
 
 
-VERSION = ("metadata", "version")
-
-
 @dataclass(frozen=True)
 class _LiveRow:
     values: dict[str, Any]
-    version: Any
+    version: object
 
 
 def _verdict(
@@ -110,7 +110,9 @@ def _changed_since(original: _LiveRow, live: _LiveRow) -> bool:
     return original.values != live.values
 
 
-def _editable_rows(schema: FrameSchema, records: Sequence[Any]) -> list[dict[str, Any]]:
+def _editable_rows(
+    schema: FrameSchema, records: Sequence[ApiModel | Document]
+) -> list[dict[str, Any]]:
     """The editable columns of each record, typed as the table's frame types them."""
     editable = schema.editable
     frame = schema.to_frame(records)[editable]

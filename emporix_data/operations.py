@@ -11,15 +11,23 @@ exactly what would be sent, request by request. Sending runs operations concurre
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from emporix_data.client import EmporixClient
 from emporix_data.errors import ApiError, EmporixError
+from emporix_data.keys import Key
 
 BULK_LIMIT = 200
+T = TypeVar("T")
+# An API document as JSON (the full one as loaded, or a request body).
+Document = Mapping[str, Any]
+# The documents behind a table's rows, by row key: what writes start from.
+KeyedDocuments = Mapping[Key, Document]
+# A request body: one document, or a bulk request's items.
+Body = dict[str, Any] | list[dict[str, Any]] | None
 
 
 @dataclass(frozen=True)
@@ -29,7 +37,7 @@ class Operation:
     method: str
     path: str
     rows: tuple[int, ...]
-    body: Any = None
+    body: Body = None
     params: Mapping[str, str] = field(default_factory=dict)
     bulk: bool = False
 
@@ -47,14 +55,14 @@ class RowOutcome:
         return 200 <= self.status < 300
 
 
-def chunked(items: Sequence[Any], size: int = BULK_LIMIT) -> list[tuple[int, Sequence[Any]]]:
+def chunked(items: Sequence[T], size: int = BULK_LIMIT) -> list[tuple[int, Sequence[T]]]:
     """``(offset, chunk)`` pairs of at most ``size`` items, in order."""
     if size < 1:
         raise ValueError("chunk size must be positive")
     return [(start, items[start : start + size]) for start in range(0, len(items), size)]
 
 
-def map_multi_status(entries: Any, rows: Sequence[int]) -> list[RowOutcome]:
+def map_multi_status(entries: Iterable[object], rows: Sequence[int]) -> list[RowOutcome]:
     """One outcome per row of a bulk request from its 207 body.
 
     Entries carry the item's position in the request. The spec says "matching the item
@@ -62,31 +70,39 @@ def map_multi_status(entries: Any, rows: Sequence[int]) -> list[RowOutcome]:
     from 1 in another, so a complete answer numbered 1..n is read as counting from 1.
     """
     count = len(rows)
-    valid = [e for e in entries if isinstance(e, Mapping) and isinstance(e.get("index"), int)]
-    indices = {e["index"] for e in valid}
+    valid: list[tuple[int, Mapping[str, Any]]] = [
+        (entry["index"], entry)
+        for entry in entries
+        if isinstance(entry, Mapping) and isinstance(entry.get("index"), int)
+    ]
+    indices = {index for index, _ in valid}
     base = 1 if (0 not in indices and count in indices) else 0
     by_position: dict[int, Mapping[str, Any]] = {}
-    for entry in valid:
-        position = entry["index"] - base
+    for index, entry in valid:
+        position = index - base
         if 0 <= position < count:
             by_position.setdefault(position, entry)
     outcomes = []
     for position, row in enumerate(rows):
-        entry = by_position.get(position)
-        if entry is None:
+        answer = by_position.get(position)
+        if answer is None:
             outcomes.append(RowOutcome(row, 0, "the API returned no result for this item"))
         else:
-            message = entry.get("message")
+            message = answer.get("message")
             outcomes.append(
                 RowOutcome(
-                    row, int(entry.get("code") or 0), None if message is None else str(message)
+                    row, int(answer.get("code") or 0), None if message is None else str(message)
                 )
             )
     return outcomes
 
 
 def bulk_operations(
-    method: str, path: str, items: Sequence[Any], rows: Sequence[int], limit: int = BULK_LIMIT
+    method: str,
+    path: str,
+    items: Sequence[dict[str, Any]],
+    rows: Sequence[int],
+    limit: int = BULK_LIMIT,
 ) -> list[Operation]:
     """Operations of at most ``limit`` items each, remembering which row each item is."""
     return [

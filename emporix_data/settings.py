@@ -1,8 +1,13 @@
-"""Connection and tuning settings, read from ``EMPORIX_*`` environment variables."""
+"""Every setting, read from ``EMPORIX_*`` environment variables (pydantic-settings).
+
+``Settings`` says which API to talk to and how hard (it needs credentials);
+``LocalSettings`` says where this machine keeps its files (it needs none).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from pydantic import Field, HttpUrl, SecretStr, ValidationError
@@ -51,6 +56,35 @@ class Settings(BaseSettings):
             if name in cls.model_fields:
                 cleaned[name] = value
         return cls(**cleaned)
+
+
+class LocalSettings(BaseSettings):
+    """Where the push journal and the embedded sandbox keep their files.
+
+    An empty variable counts as unset, so the default applies.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="EMPORIX_", extra="ignore", frozen=True, env_ignore_empty=True
+    )
+
+    data_dir: Path = Path(".emporix-data")
+    journal_db: Path = Field(default_factory=lambda values: values["data_dir"] / "journal.db")
+    sandbox_db: Path = Path(".sandbox/demo.db")
+
+
+class _ConfiguredClientId(BaseSettings):
+    """Only whether ``EMPORIX_CLIENT_ID`` is set: credentials are configured."""
+
+    model_config = SettingsConfigDict(env_prefix="EMPORIX_", extra="ignore", frozen=True)
+
+    client_id: str = ""
+
+
+def has_credentials(values: Mapping[str, Any] | None = None) -> bool:
+    """True if a client id is configured in ``values`` or the environment."""
+    keys = {key.lower().removeprefix("emporix_") for key in (values or {})}
+    return "client_id" in keys or bool(_ConfiguredClientId().client_id)
 
 
 class SettingsError(ValueError):

@@ -9,22 +9,23 @@ from typing import Any
 import pandas as pd
 
 from emporix_data.changes import ChangePlan, References, RowChange, RowCheck, Source, build_plan
-from emporix_data.client import EmporixClient, ProgressCallback
+from emporix_data.client import EmporixClient
 from emporix_data.frames import Column, FrameSchema, read_path
+from emporix_data.keys import Key
 from emporix_data.models import ApiModel
-from emporix_data.operations import Operation
+from emporix_data.operations import KeyedDocuments, Operation
+from emporix_data.pagination import ProgressCallback
 from emporix_data.resources import contact_assignments, customer_groups, customers
 from emporix_data.resources import segment_memberships as memberships
 from emporix_data.resources.legal_entities import list_legal_entities
 from emporix_data.resources.segments import list_segments
 
-Key = tuple[Any, ...]
-Loader = Callable[[EmporixClient, ProgressCallback | None], Sequence[Any]]
-Writer = Callable[
-    [EmporixClient, Sequence[RowChange], Mapping[Key, Mapping[str, Any]]],
-    list[Operation],
-]
-LiveReader = Callable[[EmporixClient, Sequence[Key]], Sequence[Any]]
+# Every record of a table, as the API gives it.
+Loader = Callable[[EmporixClient, ProgressCallback | None], Sequence[ApiModel]]
+# The requests that make ``changes`` happen, built from the loaded documents.
+Writer = Callable[[EmporixClient, Sequence[RowChange], KeyedDocuments], list[Operation]]
+# The live records of these keys (absent ones are missing from the result).
+LiveReader = Callable[[EmporixClient, Sequence[Key]], Sequence[ApiModel]]
 
 
 @dataclass(frozen=True)
@@ -53,11 +54,11 @@ class ResourceTable:
     def generated_keys(self) -> bool:
         return self.new_key is not None
 
-    def key_of(self, record: Any) -> Key:
+    def key_of(self, record: ApiModel) -> Key:
         """A record's key in this table (missing key parts as ``None``)."""
         return tuple(read_path(record, column.path) for column in self.key_columns)
 
-    def keyed(self, records: Sequence[Any]) -> dict[Key, Any]:
+    def keyed(self, records: Sequence[ApiModel]) -> dict[Key, ApiModel]:
         return {self.key_of(record): record for record in records}
 
     @property
@@ -119,16 +120,16 @@ TABLES: dict[str, ResourceTable] = {
 }
 
 
-class Documents(Mapping[tuple[Any, ...], dict[str, Any]]):
+class Documents(Mapping[Key, dict[str, Any]]):
     """The full API documents behind a table, by key; each built only when asked for."""
 
-    def __init__(self, records: Mapping[tuple[Any, ...], ApiModel]) -> None:
+    def __init__(self, records: Mapping[Key, ApiModel]) -> None:
         self._records = records
 
-    def __getitem__(self, key: tuple[Any, ...]) -> dict[str, Any]:
+    def __getitem__(self, key: Key) -> dict[str, Any]:
         return self._records[key].document()
 
-    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+    def __iter__(self) -> Iterator[Key]:
         return iter(self._records)
 
     def __len__(self) -> int:

@@ -8,8 +8,7 @@ not undone but reported, because undoing it would overwrite their change.
 
 from __future__ import annotations
 
-from collections import ChainMap
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +18,9 @@ from emporix_data.changes import ACTION_COLUMN, ChangePlan, RowError
 from emporix_data.client import EmporixClient
 from emporix_data.frames import to_json_value
 from emporix_data.journal import Journal, PushEntry
-from emporix_data.tables import Key, LoadedTable, load_references, load_table
+from emporix_data.keys import Key
+from emporix_data.operations import Document, KeyedDocuments
+from emporix_data.tables import LoadedTable, load_references, load_table
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,25 @@ class UndoPlan:
     push_id: str
     loaded: LoadedTable
     plan: ChangePlan
-    documents: Mapping[Key, Mapping[str, Any]]
+    documents: KeyedDocuments
+
+
+class _Overlay(Mapping[Key, Document]):
+    """``top``'s documents where it has them, else ``base``'s (neither is copied)."""
+
+    def __init__(self, top: Mapping[Key, Document], base: Mapping[Key, Document]) -> None:
+        self._top = top
+        self._base = base
+
+    def __getitem__(self, key: Key) -> Document:
+        return self._top[key] if key in self._top else self._base[key]
+
+    def __iter__(self) -> Iterator[Key]:
+        yield from self._top
+        yield from (key for key in self._base if key not in self._top)
+
+    def __len__(self) -> int:
+        return len(self._top) + sum(1 for key in self._base if key not in self._top)
 
 
 def plan_undo(client: EmporixClient, journal: Journal, push_id: str) -> UndoPlan:
@@ -42,12 +61,12 @@ def plan_undo(client: EmporixClient, journal: Journal, push_id: str) -> UndoPlan
     edited, stale = inverse_edits(entry, loaded)
     plan = loaded.plan(edited, "file", references)
     plan.errors.extend(stale)
-    recreated = {
+    recreated: dict[Key, Document] = {
         row.change.key: row.before
         for row in entry.rows
         if row.outcome == "applied" and row.change.kind == "delete" and row.before is not None
     }
-    return UndoPlan(push_id, loaded, plan, ChainMap(recreated, loaded.documents))
+    return UndoPlan(push_id, loaded, plan, _Overlay(recreated, loaded.documents))
 
 
 def inverse_edits(entry: PushEntry, loaded: LoadedTable) -> tuple[pd.DataFrame, list[RowError]]:
@@ -69,7 +88,7 @@ def inverse_edits(entry: PushEntry, loaded: LoadedTable) -> tuple[pd.DataFrame, 
         elif current is None:
             continue  # already gone: nothing to delete or set back
         elif change.kind == "create":
-            lines.append({**current.to_dict(), ACTION_COLUMN: "delete"})
+            lines.append({**_cells(current, schema.names), ACTION_COLUMN: "delete"})
         else:
             moved = [c for c in change.changes if to_json_value(current[c.column]) != c.new]
             if moved:
@@ -86,10 +105,15 @@ def inverse_edits(entry: PushEntry, loaded: LoadedTable) -> tuple[pd.DataFrame, 
                 continue
             lines.append(
                 {
-                    **current.to_dict(),
+                    **_cells(current, schema.names),
                     **{c.column: c.old for c in change.changes},
                     ACTION_COLUMN: "update",
                 }
             )
     frame = pd.DataFrame(lines, columns=[*schema.names, ACTION_COLUMN])
     return frame.astype({name: "object" for name in schema.names}), stale
+
+
+def _cells(row: pd.Series, names: list[str]) -> dict[str, Any]:
+    """A frame row as ``{column: cell}``."""
+    return {name: row[name] for name in names}

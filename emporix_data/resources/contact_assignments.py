@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter
 
-from emporix_data.client import EmporixClient, ProgressCallback
+from emporix_data.client import EmporixClient
 from emporix_data.errors import ApiError
 from emporix_data.frames import Column, FrameSchema
 from emporix_data.models import ApiModel, IdRef, Metadata, recreatable
-from emporix_data.operations import Operation
+from emporix_data.operations import KeyedDocuments, Operation
+from emporix_data.pagination import ProgressCallback
 from emporix_data.resources.customers import NEW_ID_PATTERN
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ def list_contact_assignments(
     progress: ProgressCallback | None = None,
 ) -> list[ContactAssignment]:
     """All contact assignments matching the spec's filters (total known: pages in parallel)."""
-    filters: dict[str, Any] = {
+    filters: dict[str, str | None] = {
         "legalEntity.id": legal_entity_id,
         "customer.id": customer_id,
         "type": type,
@@ -119,26 +120,6 @@ def get_contact_assignment(client: EmporixClient, assignment_id: str) -> Contact
     return ContactAssignment.model_validate_json(client.request("GET", path).content)
 
 
-def create_contact_assignment(client: EmporixClient, body: Mapping[str, Any]) -> str:
-    response = client.request("POST", client.path(CONTACT_ASSIGNMENTS), json=upsert_body(body))
-    return str(response.json()["id"])
-
-
-def upsert_contact_assignment(
-    client: EmporixClient, assignment_id: str, body: Mapping[str, Any]
-) -> bool:
-    """PUT (create with our own id, or update); a stale ``metadata.version`` answers 409.
-
-    Returns True if the assignment was created (201), False if it was updated (204).
-    """
-    path = client.path(CONTACT_ASSIGNMENT, contactAssignmentId=assignment_id)
-    return client.request("PUT", path, json=upsert_body(body)).status_code == 201
-
-
-def delete_contact_assignment(client: EmporixClient, assignment_id: str) -> None:
-    client.request("DELETE", client.path(CONTACT_ASSIGNMENT, contactAssignmentId=assignment_id))
-
-
 def upsert_body(document: Mapping[str, Any]) -> dict[str, Any]:
     """The document as a write body: embedded customer and legal entity reduced to their ids.
 
@@ -156,7 +137,7 @@ def upsert_body(document: Mapping[str, Any]) -> dict[str, Any]:
 def write_operations(
     client: EmporixClient,
     changes: Sequence[RowChange],
-    documents: Mapping[tuple[Any, ...], Mapping[str, Any]],
+    documents: KeyedDocuments,
 ) -> list[Operation]:
     """Creates and updates PUT (creates under an id chosen before sending, so a retried
     create can never duplicate; updates from the full loaded document with its

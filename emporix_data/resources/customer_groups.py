@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pydantic import Field, TypeAdapter
 
 from emporix_data.client import EmporixClient
 from emporix_data.frames import Column, FrameSchema
+from emporix_data.keys import Key
 from emporix_data.models import ApiModel
-from emporix_data.operations import Operation
+from emporix_data.operations import KeyedDocuments, Operation
 
 if TYPE_CHECKING:
     from emporix_data.changes import RowChange
@@ -53,48 +54,17 @@ def list_customer_groups(
     return relations
 
 
-def read_customer_groups(
-    client: EmporixClient, keys: Sequence[tuple[Any, ...]]
-) -> list[CustomerGroupRelation]:
+def read_customer_groups(client: EmporixClient, keys: Sequence[Key]) -> list[CustomerGroupRelation]:
     """The live relations of the sites these keys name (one list each)."""
     sites = sorted({str(key[0]) for key in keys})
     found = client.map_concurrently(lambda site: list_customer_groups(client, site), sites)
     return [relation for relations in found for relation in relations]
 
 
-def get_customer_group(
-    client: EmporixClient, customer_id: str, site: str | None = None
-) -> CustomerGroupRelation:
-    site = site or client.settings.site
-    path = client.path(CG_RELATION, site=site, customerId=customer_id)
-    relation = CustomerGroupRelation.model_validate_json(client.request("GET", path).content)
-    relation.site = site
-    return relation
-
-
-def create_customer_group(
-    client: EmporixClient, customer_id: str, group_id: str, site: str | None = None
-) -> None:
-    path = client.path(CG_RELATIONS, site=site or client.settings.site)
-    client.request("POST", path, json={"customerId": customer_id, "groupId": group_id})
-
-
-def update_customer_group(
-    client: EmporixClient, customer_id: str, group_id: str, site: str | None = None
-) -> None:
-    path = client.path(CG_RELATION, site=site or client.settings.site, customerId=customer_id)
-    client.request("PUT", path, json={"customerId": customer_id, "groupId": group_id})
-
-
-def delete_customer_group(client: EmporixClient, customer_id: str, site: str | None = None) -> None:
-    path = client.path(CG_RELATION, site=site or client.settings.site, customerId=customer_id)
-    client.request("DELETE", path)
-
-
 def write_operations(
     client: EmporixClient,
     changes: Sequence[RowChange],
-    documents: Mapping[tuple[Any, ...], Mapping[str, Any]],
+    documents: KeyedDocuments,
 ) -> list[Operation]:
     """Creates POST, group changes PUT, deletes DELETE, each on the row's own site."""
     operations = []

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter
 
-from emporix_data.client import EmporixClient, ProgressCallback
+from emporix_data.client import EmporixClient
 from emporix_data.frames import Column, FrameSchema, read_path
 from emporix_data.models import ApiModel, IdRef, Metadata, recreatable
-from emporix_data.operations import Operation
+from emporix_data.operations import KeyedDocuments, Operation
+from emporix_data.pagination import ProgressCallback
 
 if TYPE_CHECKING:
     from emporix_data.changes import RowChange
@@ -154,45 +155,10 @@ def new_customer_number() -> str:
     return f"C{uuid.uuid4().hex[:20].upper()}"
 
 
-def get_customer(client: EmporixClient, customer_number: str) -> Customer:
-    response = client.request("GET", client.path(CUSTOMER, customerNumber=customer_number))
-    return Customer.model_validate_json(response.content)
-
-
-def create_customer(client: EmporixClient, body: Mapping[str, Any]) -> str:
-    """POST a new customer (``body["id"]`` chooses its number); returns the number."""
-    response = client.request(
-        "POST", client.path(CUSTOMERS), params=NO_NOTIFICATIONS, json=dict(body)
-    )
-    return str(response.json()["id"])
-
-
-def upsert_customer(client: EmporixClient, customer_number: str, body: Mapping[str, Any]) -> bool:
-    """PUT the whole document; True if it created the customer (201), False if updated (204)."""
-    response = client.request(
-        "PUT",
-        client.path(CUSTOMER, customerNumber=customer_number),
-        params=NO_NOTIFICATIONS,
-        json=dict(body),
-    )
-    return response.status_code == 201
-
-
-def patch_customer(client: EmporixClient, customer_number: str, changes: Mapping[str, Any]) -> None:
-    """PATCH only the given fields (JSON merge patch: nested objects merge, null removes)."""
-    client.request(
-        "PATCH", client.path(CUSTOMER, customerNumber=customer_number), json=dict(changes)
-    )
-
-
-def delete_customer(client: EmporixClient, customer_number: str) -> None:
-    client.request("DELETE", client.path(CUSTOMER, customerNumber=customer_number))
-
-
 def write_operations(
     client: EmporixClient,
     changes: Sequence[RowChange],
-    documents: Mapping[tuple[Any, ...], Mapping[str, Any]],
+    documents: KeyedDocuments,
 ) -> list[Operation]:
     """Creates POST with the chosen number as ``id`` (409 if it exists: never overwrites;
     a create of a known document, e.g. an undone delete, starts from it), updates PATCH

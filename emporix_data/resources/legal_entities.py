@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pydantic import TypeAdapter
 
-from emporix_data.client import EmporixClient, ProgressCallback
+from emporix_data.client import EmporixClient
 from emporix_data.frames import Column, FrameSchema
 from emporix_data.models import ApiModel, Metadata
+from emporix_data.pagination import ProgressCallback
 
 LEGAL_ENTITIES = "/customer-management/{tenant}/legal-entities"
 LEGAL_ENTITY_TYPES = ("COMPANY", "SUBSIDIARY")

@@ -6,17 +6,19 @@ memberships go through the bulk endpoints, 200 items per request.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from pydantic import Field, TypeAdapter
 
-from emporix_data.client import EmporixClient, ProgressCallback
+from emporix_data.client import EmporixClient
 from emporix_data.frames import Column, FrameSchema
+from emporix_data.keys import Key
 from emporix_data.models import ApiModel, IdRef, Metadata
-from emporix_data.operations import Operation, RowOutcome, bulk_operations, run_operations
+from emporix_data.operations import KeyedDocuments, Operation, bulk_operations
+from emporix_data.pagination import ProgressCallback
 from emporix_data.resources.segments import Segment, list_segments
 
 if TYPE_CHECKING:
@@ -122,9 +124,7 @@ def list_all_memberships(
     return results
 
 
-def read_memberships(
-    client: EmporixClient, keys: Sequence[tuple[Any, ...]]
-) -> list[SegmentMembership]:
+def read_memberships(client: EmporixClient, keys: Sequence[Key]) -> list[SegmentMembership]:
     """The live memberships of the segments these keys name (one paged list each)."""
     segment_ids = sorted({str(key[0]) for key in keys})
     found = client.map_concurrently(
@@ -152,90 +152,18 @@ def membership_path(
     return client.path(B2C_MEMBERSHIP, segmentId=segment_id, customerId=customer_id)
 
 
-def get_membership(
-    client: EmporixClient, segment_id: str, customer_id: str, legal_entity_id: str | None = None
-) -> SegmentMembership:
-    path = membership_path(client, segment_id, customer_id, legal_entity_id)
-    membership = SegmentMembership.model_validate_json(client.request("GET", path).content)
-    membership.segmentId = segment_id
-    return membership
-
-
-def upsert_membership(
-    client: EmporixClient,
-    segment_id: str,
-    customer_id: str,
-    legal_entity_id: str | None = None,
-    body: Mapping[str, Any] | None = None,
-) -> bool:
-    """PUT one membership; True if it was created (201), False if it existed (204)."""
-    path = membership_path(client, segment_id, customer_id, legal_entity_id)
-    return client.request("PUT", path, json=dict(body or {})).status_code == 201
-
-
-def delete_membership(
-    client: EmporixClient, segment_id: str, customer_id: str, legal_entity_id: str | None = None
-) -> None:
-    client.request("DELETE", membership_path(client, segment_id, customer_id, legal_entity_id))
-
-
-def bulk_item(
-    customer_id: str, legal_entity_id: str | None = None, **fields: Any
-) -> dict[str, Any]:
-    """One item of a bulk request: ``customerId``, ``legalEntityId`` for B2B, extra fields."""
-    item: dict[str, Any] = {"customerId": customer_id}
+def bulk_item(customer_id: str, legal_entity_id: str | None = None) -> dict[str, str]:
+    """One item of a bulk request: ``customerId``, and ``legalEntityId`` for B2B."""
+    item = {"customerId": customer_id}
     if legal_entity_id:
         item["legalEntityId"] = legal_entity_id
-    item.update(fields)
     return item
-
-
-def bulk_upsert_memberships(
-    client: EmporixClient,
-    segment_id: str,
-    items: Sequence[Mapping[str, Any]],
-    *,
-    progress: Callable[[int, int], None] | None = None,
-) -> list[RowOutcome]:
-    """Bulk PUT, 200 items per request; one result per item, in input order."""
-    return _send_bulk(client, "PUT", segment_id, items, progress)
-
-
-def bulk_delete_memberships(
-    client: EmporixClient,
-    segment_id: str,
-    items: Sequence[Mapping[str, Any]],
-    *,
-    progress: Callable[[int, int], None] | None = None,
-) -> list[RowOutcome]:
-    """Bulk DELETE with a JSON body of ``{customerId, legalEntityId}``, 200 per request."""
-    return _send_bulk(client, "DELETE", segment_id, items, progress)
-
-
-def _send_bulk(
-    client: EmporixClient,
-    method: str,
-    segment_id: str,
-    items: Sequence[Mapping[str, Any]],
-    progress: Callable[[int, int], None] | None,
-) -> list[RowOutcome]:
-    path = client.path(BULK, segmentId=segment_id)
-    operations = bulk_operations(method, path, list(items), range(len(items)))
-    done = 0
-
-    def count(outcomes: list[RowOutcome]) -> None:
-        nonlocal done
-        done += len(outcomes)
-        if progress:
-            progress(done, len(items))
-
-    return run_operations(client, operations, count)
 
 
 def write_operations(
     client: EmporixClient,
     changes: Sequence[RowChange],
-    documents: Mapping[tuple[Any, ...], Mapping[str, Any]],
+    documents: KeyedDocuments,
 ) -> list[Operation]:
     """Bulk PUT for new memberships and bulk DELETE for removed ones, per segment,
     200 items per request. Memberships have no editable fields, so no updates."""

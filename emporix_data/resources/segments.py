@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import TypeAdapter
 
-from emporix_data.client import EmporixClient, ProgressCallback
+from emporix_data.client import EmporixClient
 from emporix_data.frames import Column, FrameSchema
 from emporix_data.models import ApiModel, Metadata
+from emporix_data.pagination import ProgressCallback
 
 SEGMENTS = "/customer-segment/{tenant}/segments"
 
@@ -27,7 +26,7 @@ class Segment(ApiModel):
         return _localized(self.name) or self.id or ""
 
 
-def _localized(value: Any) -> str | None:
+def _localized(value: dict[str, str] | str | None) -> str | None:
     if isinstance(value, dict):
         return value.get("en") or next(iter(value.values()), None)
     return value

@@ -9,12 +9,7 @@ from emporix_data.auth import TokenProvider
 from emporix_data.client import EmporixClient
 from emporix_data.errors import ApiConnectionError, ApiError, AuthError
 from emporix_data.resources.contact_assignments import list_contact_assignments
-from emporix_data.resources.customers import (
-    create_customer,
-    get_customer,
-    list_customers,
-    upsert_customer,
-)
+from emporix_data.resources.customers import list_customers
 
 LIST_CUSTOMERS = "GET /customer/{tenant}/customers"
 GET_CUSTOMER = "GET /customer/{tenant}/customers/{customerNumber}"
@@ -56,19 +51,19 @@ def test_pager_with_total_fetches_exactly_the_pages_needed(make_settings, admin)
     assert progress[-1] == (expected_total, expected_total)
 
 
-def test_token_is_reused_across_calls(client, admin):
+def test_token_is_reused_across_calls(client, admin, tenant):
     admin.reset_stats()
-    get_customer(client, "00000001")
+    tenant.customer("00000001")
     list_customers(client)
-    get_customer(client, "00000002")
+    tenant.customer("00000002")
     assert admin.count(TOKEN) == 1
 
 
-def test_rejected_token_is_renewed_once_and_the_call_succeeds(client, admin):
-    get_customer(client, "00000001")
+def test_rejected_token_is_renewed_once_and_the_call_succeeds(admin, tenant):
+    tenant.customer("00000001")
     admin.expire_tokens()
     admin.reset_stats()
-    assert get_customer(client, "00000001").customerNumber == "00000001"
+    assert tenant.customer("00000001")["customerNumber"] == "00000001"
     assert admin.count(TOKEN) == 1
     assert admin.count(GET_CUSTOMER) == 2
 
@@ -93,29 +88,29 @@ def test_bad_credentials_give_an_auth_error_without_the_secret(make_settings, ad
     assert "wrong-secret-value" not in str(caught.value)
 
 
-def test_429_is_retried_after_the_servers_retry_after(client, admin, sleeps):
+def test_429_is_retried_after_the_servers_retry_after(admin, tenant, sleeps):
     admin.queue({"kind": "429", "method": "GET", "count": 2, "retry_after": 7})
     admin.reset_stats()
-    assert get_customer(client, "00000003").customerNumber == "00000003"
+    assert tenant.customer("00000003")["customerNumber"] == "00000003"
     assert sleeps == [7.0, 7.0]
     assert admin.count(GET_CUSTOMER) == 3
 
 
 @pytest.mark.parametrize("kind", ["502", "503", "504", "drop"])
 def test_transient_failures_of_idempotent_calls_are_retried_with_growing_backoff(
-    client, admin, sleeps, kind
+    admin, tenant, sleeps, kind
 ):
     admin.queue({"kind": kind, "method": "GET", "count": 2})
-    assert get_customer(client, "00000004").customerNumber == "00000004"
+    assert tenant.customer("00000004")["customerNumber"] == "00000004"
     assert len(sleeps) == 2
     assert 0.1 <= sleeps[0] <= 0.2 < sleeps[1] <= 0.3
 
 
-def test_retry_budget_is_bounded(client, admin, sleeps):
+def test_retry_budget_is_bounded(admin, tenant, sleeps):
     admin.queue({"kind": "503", "method": "GET", "count": 10})
     admin.reset_stats()
     with pytest.raises(ApiError) as caught:
-        get_customer(client, "00000005")
+        tenant.customer("00000005")
     assert caught.value.status == 503
     assert admin.count(GET_CUSTOMER) == 4  # max_retries=3 -> 4 attempts
     assert len(sleeps) == 3
@@ -124,27 +119,27 @@ def test_retry_budget_is_bounded(client, admin, sleeps):
 @pytest.mark.parametrize(
     ("kind", "error"), [("503", ApiError), ("500", ApiError), ("drop", ApiConnectionError)]
 )
-def test_post_is_not_retried_when_it_may_have_been_processed(client, admin, kind, error):
+def test_post_is_not_retried_when_it_may_have_been_processed(admin, tenant, kind, error):
     admin.queue({"kind": kind, "method": "POST", "path_contains": "/customers", "count": 1})
     admin.reset_stats()
     with pytest.raises(error):
-        create_customer(client, {"id": "90000001", "firstName": "Once"})
+        tenant.create_customer({"id": "90000001", "firstName": "Once"})
     assert admin.count(POST_CUSTOMER) == 1
     with pytest.raises(ApiError) as missing:
-        get_customer(client, "90000001")
+        tenant.customer("90000001")
     assert missing.value.status == 404
 
 
-def test_post_rejected_with_429_was_not_processed_and_is_retried(client, admin, sleeps):
+def test_post_rejected_with_429_was_not_processed_and_is_retried(client, admin, tenant, sleeps):
     admin.queue({"kind": "429", "method": "POST", "count": 1, "retry_after": 1})
-    assert create_customer(client, {"id": "90000002", "firstName": "Twice"}) == "90000002"
+    assert tenant.create_customer({"id": "90000002", "firstName": "Twice"}) == "90000002"
     assert sleeps == [1.0]
     assert len([c for c in list_customers(client) if c.customerNumber == "90000002"]) == 1
 
 
-def test_api_error_carries_status_type_message_method_and_path(client):
+def test_api_error_carries_status_type_message_method_and_path(tenant):
     with pytest.raises(ApiError) as caught:
-        get_customer(client, "no-such-customer")
+        tenant.customer("no-such-customer")
     error = caught.value
     assert (error.status, error.method) == (404, "GET")
     assert error.path == "/customer/demo/customers/no-such-customer"
@@ -152,13 +147,12 @@ def test_api_error_carries_status_type_message_method_and_path(client):
     assert "Bearer" not in str(error)
 
 
-def test_stale_version_is_a_conflict(client):
-    customer = get_customer(client, "00000006")
-    document = customer.document()
-    upsert_customer(client, "00000006", document)
+def test_stale_version_is_a_conflict(tenant):
+    document = tenant.customer("00000006")
+    tenant.put_customer("00000006", document)
     with pytest.raises(ApiError) as caught:
-        upsert_customer(client, "00000006", document)
-    assert caught.value.is_conflict
+        tenant.put_customer("00000006", document)
+    assert caught.value.status == 409
 
 
 @pytest.mark.parametrize(
@@ -174,12 +168,12 @@ def test_stale_version_is_a_conflict(client):
     ],
 )
 def test_ids_reach_the_server_encoded_and_address_only_their_own_resource(
-    client, admin, customer_id, raw
+    client, admin, tenant, customer_id, raw
 ):
     before = {c.customerNumber: c.document() for c in list_customers(client)}
     admin.reset_stats()
-    assert upsert_customer(client, customer_id, {"firstName": "Odd", "lastName": "Id"}) is True
-    assert get_customer(client, customer_id).customerNumber == customer_id
+    assert tenant.put_customer(customer_id, {"firstName": "Odd", "lastName": "Id"}) == 201
+    assert tenant.customer(customer_id)["customerNumber"] == customer_id
     raw_paths = admin.stats()["raw_paths"]
     assert f"/customer/demo/customers/{raw}" in raw_paths
     after = {c.customerNumber: c.document() for c in list_customers(client)}

@@ -8,9 +8,7 @@ import pytest
 
 from emporix_data.journal import Journal, Origin, open_journal
 from emporix_data.push import push_plan, resume_push
-from emporix_data.resources import contact_assignments as ca
-from emporix_data.resources import customer_groups as cg
-from emporix_data.resources.customers import get_customer, list_customers, patch_customer
+from emporix_data.resources.customers import list_customers
 from emporix_data.tables import load_table
 from emporix_data.undo import plan_undo
 from tests.support import exported, plan_for
@@ -59,7 +57,7 @@ def test_push_journals_who_where_before_images_and_every_result(client, journal)
 
 
 def test_push_cut_off_before_sending_is_incomplete_and_resume_sends_every_row(
-    client, admin, journal
+    client, admin, tenant, journal
 ):
     file = exported(client, "customers")
     numbers = file.loc[[2, 3, 4], "customerNumber"].tolist()
@@ -79,7 +77,7 @@ def test_push_cut_off_before_sending_is_incomplete_and_resume_sends_every_row(
     report = resume_push(client, journal, push_id)
 
     assert report.counts() == {"applied": 3, "failed": 0, "conflict": 0}
-    assert all(get_customer(client, n).firstName == "Resumed" for n in numbers)
+    assert all(tenant.customer(n)["firstName"] == "Resumed" for n in numbers)
     entry = journal.entry(push_id)
     assert entry.status == "finished"
     assert entry.pending() == []
@@ -145,13 +143,13 @@ def test_undo_restores_updated_deleted_and_created_customers(client, journal):
     assert journal.history().loc[0, "undo_of"] == pushed.push_id
 
 
-def test_undo_leaves_out_a_row_changed_after_the_push(client, journal):
+def test_undo_leaves_out_a_row_changed_after_the_push(client, tenant, journal):
     file = exported(client, "customers")
     number = file.loc[2, "customerNumber"]
     file.loc[2, "firstName"] = "Ours"
     table, loaded, plan = plan_for(client, "customers", file)
     pushed = push_plan(client, table, plan, loaded.documents, journal=journal)
-    patch_customer(client, number, {"firstName": "Later edit"})
+    tenant.patch_customer(number, {"firstName": "Later edit"})
 
     undo = plan_undo(client, journal, pushed.push_id)
 
@@ -161,13 +159,15 @@ def test_undo_leaves_out_a_row_changed_after_the_push(client, journal):
     ]
 
 
-def test_customer_changed_by_someone_else_is_a_conflict_and_never_overwritten(client, admin):
+def test_customer_changed_by_someone_else_is_a_conflict_and_never_overwritten(
+    client, admin, tenant
+):
     file = exported(client, "customers")
     number = file.loc[2, "customerNumber"]
     original = file.loc[2, "firstName"]
     file.loc[2, "firstName"] = "Mine"
     table, loaded, plan = plan_for(client, "customers", file)
-    patch_customer(client, number, {"firstName": "Theirs"})
+    tenant.patch_customer(number, {"firstName": "Theirs"})
     admin.reset_stats()
 
     report = push_plan(client, table, plan, loaded.documents)
@@ -179,24 +179,24 @@ def test_customer_changed_by_someone_else_is_a_conflict_and_never_overwritten(cl
     assert report.conflicts_frame()[["column", "original", "theirs", "yours"]].values.tolist() == [
         ["firstName", original, "Theirs", "Mine"]
     ]
-    assert get_customer(client, number).firstName == "Theirs"
+    assert tenant.customer(number)["firstName"] == "Theirs"
 
 
-def test_customer_group_changed_by_someone_else_is_a_conflict(client):
+def test_customer_group_changed_by_someone_else_is_a_conflict(client, tenant):
     file = exported(client, "customer-groups")
     site, customer = file.loc[2, "site"], file.loc[2, "customerId"]
     file.loc[2, "groupId"] = "mine"
     table, loaded, plan = plan_for(client, "customer-groups", file)
-    cg.update_customer_group(client, customer, "theirs", site=site)
+    tenant.put_customer_group(customer, "theirs", site=site)
 
     report = push_plan(client, table, plan, loaded.documents)
 
     assert [r.outcome for r in report.results] == ["conflict"]
     assert report.results[0].theirs == {"groupId": "theirs"}
-    assert cg.get_customer_group(client, customer, site=site).groupId == "theirs"
+    assert tenant.customer_group(customer, site=site)["groupId"] == "theirs"
 
 
-def test_dry_run_predicts_conflicts_and_missing_rows_and_writes_nothing(client, admin):
+def test_dry_run_predicts_conflicts_and_missing_rows_and_writes_nothing(client, admin, tenant):
     file = exported(client, "contact-assignments")
     changed_id, deleted_id = file.loc[2, "id"], file.loc[3, "id"]
     for label in (2, 3):
@@ -205,10 +205,10 @@ def test_dry_run_predicts_conflicts_and_missing_rows_and_writes_nothing(client, 
         )
     file.loc[4, "type"] = "CONTACT" if file.loc[4, "type"] != "CONTACT" else "BILLING"
     table, loaded, plan = plan_for(client, "contact-assignments", file)
-    theirs = ca.get_contact_assignment(client, changed_id).document()
+    theirs = tenant.contact_assignment(changed_id)
     theirs["type"] = "LOGISTICS" if theirs["type"] != "LOGISTICS" else "BILLING"
-    ca.upsert_contact_assignment(client, changed_id, ca.upsert_body(theirs))
-    ca.delete_contact_assignment(client, deleted_id)
+    tenant.put_contact_assignment(changed_id, theirs)
+    tenant.delete_contact_assignment(deleted_id)
     admin.reset_stats()
 
     report = push_plan(client, table, plan, loaded.documents, dry_run=True)

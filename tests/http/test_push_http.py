@@ -9,7 +9,6 @@ from emporix_data.export import frame_bytes, read_table_file
 from emporix_data.push import push_plan
 from emporix_data.resources import contact_assignments as ca
 from emporix_data.resources import customer_groups as cg
-from emporix_data.resources.customers import get_customer, patch_customer
 from emporix_data.tables import TABLES, load_table
 from tests.support import exported, plan_for
 
@@ -23,10 +22,10 @@ def test_unedited_export_round_trip_plans_nothing(client, name, fmt):
     assert plan.is_empty, plan.errors_frame().head().to_string()
 
 
-def test_customer_edits_land_and_touch_no_other_field(client):
+def test_customer_edits_land_and_touch_no_other_field(client, tenant):
     file = exported(client, "customers")
     number = file.loc[2, "customerNumber"]
-    before = get_customer(client, number).document()
+    before = tenant.customer(number)
     file.loc[2, "lastName"] = "Ørsted-Łódź"
     file.loc[2, "active"] = "FALSE" if before.get("active") else "TRUE"
     file.loc[3, "_action"] = "delete"
@@ -40,14 +39,14 @@ def test_customer_edits_land_and_touch_no_other_field(client):
     report = push_plan(client, table, plan, loaded.documents)
     assert report.counts() == {"applied": 3, "failed": 0, "conflict": 0}
 
-    after = get_customer(client, number).document()
+    after = tenant.customer(number)
     assert after["lastName"] == "Ørsted-Łódź"
     assert after["active"] is (not before.get("active"))
     untouched = {k: v for k, v in before.items() if k not in ("lastName", "active", "metadata")}
     assert {k: after.get(k) for k in untouched} == untouched
-    assert get_customer(client, "77700001").firstName == "Neu"
+    assert tenant.customer("77700001")["firstName"] == "Neu"
     with pytest.raises(Exception, match="404"):
-        get_customer(client, deleted)
+        tenant.customer(deleted)
 
 
 def test_contact_assignment_create_update_delete_land(client):
@@ -137,7 +136,7 @@ def test_450_membership_adds_take_exactly_3_bulk_requests(client, admin):
     assert report.counts()["applied"] == len([c for c in candidates if not c.startswith("ghost")])
 
 
-def test_invalid_rows_are_reported_and_the_valid_rest_is_applied(client):
+def test_invalid_rows_are_reported_and_the_valid_rest_is_applied(client, tenant):
     file = exported(client, "customers")
     file.loc[2, "contactEmail"] = "broken"
     file.loc[3, "firstName"] = "Valid Edit"
@@ -145,19 +144,19 @@ def test_invalid_rows_are_reported_and_the_valid_rest_is_applied(client):
     assert [(e.row, e.column) for e in plan.errors] == [("row 2", "contactEmail")]
     report = push_plan(client, table, plan, loaded.documents)
     assert report.counts()["applied"] == 1
-    assert get_customer(client, file.loc[3, "customerNumber"]).firstName == "Valid Edit"
-    assert get_customer(client, file.loc[2, "customerNumber"]).contactEmail != "broken"
+    assert tenant.customer(file.loc[3, "customerNumber"])["firstName"] == "Valid Edit"
+    assert tenant.customer(file.loc[2, "customerNumber"])["contactEmail"] != "broken"
 
 
-def test_row_changed_since_loading_is_a_conflict_and_not_overwritten(client):
+def test_row_changed_since_loading_is_a_conflict_and_not_overwritten(client, tenant):
     file = exported(client, "customers")
     number = file.loc[2, "customerNumber"]
     file.loc[2, "firstName"] = "Mine"
     table, loaded, plan = plan_for(client, "customers", file)
-    patch_customer(client, number, {"firstName": "Theirs"})
+    tenant.patch_customer(number, {"firstName": "Theirs"})
     report = push_plan(client, table, plan, loaded.documents)
     assert [r.outcome for r in report.results] == ["conflict"]
-    assert get_customer(client, number).firstName == "Theirs"
+    assert tenant.customer(number)["firstName"] == "Theirs"
 
 
 def test_dry_run_writes_nothing_reads_live_state_and_lists_each_request(client, admin):

@@ -1,76 +1,134 @@
-"""Each resource's endpoints against the sandbox, as the dashboard and CLI call them."""
+"""Each resource's endpoints against the sandbox, as the dashboard and CLI call them: read
+through the resource modules, written through plans (``write_operations``), checked as
+someone else sees the tenant (``TenantApi``)."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
+from emporix_data.changes import ChangePlan, RowChange
 from emporix_data.errors import ApiError
+from emporix_data.push import PushProgress, push_plan
 from emporix_data.resources import contact_assignments as ca
 from emporix_data.resources import customer_groups as cg
 from emporix_data.resources import segment_memberships as sm
-from emporix_data.resources.customers import (
-    CUSTOMER_SCHEMA,
-    delete_customer,
-    get_customer,
-    list_customers,
-    patch_customer,
-    upsert_customer,
-)
+from emporix_data.resources.customers import list_customers
 from emporix_data.resources.legal_entities import list_legal_entities
 from emporix_data.resources.segments import list_segments
+from emporix_data.tables import TABLES, load_table
+from tests.support import plan_for
 
 BULK_ROUTE = "PUT /customer-segment/{tenant}/segments/{segmentId}/customers/bulk"
 
 
-def test_put_from_an_edited_frame_row_keeps_fields_the_table_does_not_show(client):
+def grid_push(client, name: str, edit):
+    """Load ``name``, let ``edit`` change a copy of its frame, plan it as grid edits, push."""
+    loaded = load_table(client, name)
+    edited = edit(loaded.frame.copy())
+    plan = loaded.plan(edited, "grid")
+    assert not plan.errors, plan.errors_frame().to_string()
+    return push_plan(client, loaded.table, plan, loaded.documents)
+
+
+def row_of(frame: pd.DataFrame, column: str, value: str) -> int:
+    (label,) = frame.index[frame[column] == value]
+    return label
+
+
+def test_edited_row_written_back_keeps_fields_the_table_does_not_show(client, tenant):
     number = "00000010"
-    document = get_customer(client, number).document()
+    document = tenant.customer(number)
     document["loyaltyProgramme"] = {"tier": "gold", "since": "2021-05-01"}
-    upsert_customer(client, number, document)
-    original = get_customer(client, number).document()
+    tenant.put_customer(number, document)
+    original = tenant.customer(number)
     assert original["loyaltyProgramme"] == {"tier": "gold", "since": "2021-05-01"}
 
-    body = CUSTOMER_SCHEMA.apply(original, {"lastName": "Å-Edited"})
-    upsert_customer(client, number, body)
+    def edit(frame: pd.DataFrame) -> pd.DataFrame:
+        frame.loc[row_of(frame, "customerNumber", number), "lastName"] = "Å-Edited"
+        return frame
 
-    after = get_customer(client, number).document()
+    report = grid_push(client, "customers", edit)
+    assert report.counts() == {"applied": 1, "failed": 0, "conflict": 0}
+
+    after = tenant.customer(number)
     assert after["lastName"] == "Å-Edited"
     assert after["metadata"]["version"] == original["metadata"]["version"] + 1
     unchanged = {k: v for k, v in original.items() if k not in ("lastName", "metadata")}
     assert {k: after[k] for k in unchanged} == unchanged
 
 
-def test_patch_changes_only_the_given_fields_and_delete_removes(client):
-    before = get_customer(client, "00000011").document()
-    patch_customer(client, "00000011", {"onHold": not before.get("onHold", False)})
-    after = get_customer(client, "00000011").document()
-    assert after["onHold"] is (not before.get("onHold", False))
+def test_update_patches_only_the_edited_fields_and_delete_removes(client, tenant):
+    number = "00000011"
+    before = tenant.customer(number)
+    on_hold = not before.get("onHold", False)
+
+    def hold(frame: pd.DataFrame) -> pd.DataFrame:
+        frame.loc[row_of(frame, "customerNumber", number), "onHold"] = on_hold
+        return frame
+
+    report = grid_push(client, "customers", hold)
+    assert report.requests_frame()[["method", "rows"]].values.tolist() == [["PATCH", 1]]
+    assert report.operations[0].body == {
+        "onHold": on_hold,
+        "metadata": {"version": before["metadata"]["version"]},
+    }
+    after = tenant.customer(number)
+    assert after["onHold"] is on_hold
     assert after["firstName"] == before["firstName"]
-    delete_customer(client, "00000011")
+
+    report = grid_push(
+        client, "customers", lambda frame: frame.drop(index=row_of(frame, "customerNumber", number))
+    )
+    assert [(r.change.kind, r.outcome) for r in report.results] == [("delete", "applied")]
     with pytest.raises(ApiError) as caught:
-        get_customer(client, "00000011")
+        tenant.customer(number)
     assert caught.value.is_not_found
 
 
-def test_contact_assignment_created_with_our_id_then_updated_with_version_lock(client):
+def test_contact_assignment_created_with_our_id_then_updated_with_version_lock(client, tenant):
     entity = list_legal_entities(client)[0]
     customer = next(c for c in list_customers(client) if c.businessModel == "B2B")
-    body = {"legalEntity": {"id": entity.id}, "customer": {"id": customer.key}, "type": "BILLING"}
-    assert ca.upsert_contact_assignment(client, "ca-ours-1", body) is True
-    stored = ca.get_contact_assignment(client, "ca-ours-1")
-    assert (stored.legalEntity.name, stored.customer.id) == (entity.name, customer.key)
+    new = pd.DataFrame(
+        {
+            "id": ["ca-ours-1"],
+            "legalEntityId": [entity.id],
+            "customerId": [customer.key],
+            "type": ["BILLING"],
+        },
+        index=[2],
+    )
+    table, _, plan = plan_for(client, "contact-assignments", new)
+    created = push_plan(client, table, plan, {})
+    assert created.requests_frame()[["method", "path"]].values.tolist() == [
+        ["PUT", "/customer-management/demo/contact-assignments/ca-ours-1"]
+    ]
+    assert [(r.outcome, r.status) for r in created.results] == [("applied", 201)]
+    stored = tenant.contact_assignment("ca-ours-1")
+    assert (stored["legalEntity"]["name"], stored["customer"]["id"]) == (entity.name, customer.key)
 
-    edited = ca.CONTACT_ASSIGNMENT_SCHEMA.apply(stored.document(), {"type": "LOGISTICS"})
-    assert ca.upsert_contact_assignment(client, "ca-ours-1", edited) is False
-    assert ca.get_contact_assignment(client, "ca-ours-1").type == "LOGISTICS"
-    with pytest.raises(ApiError) as caught:
-        ca.upsert_contact_assignment(client, "ca-ours-1", edited)
-    assert caught.value.is_conflict
+    loaded = load_table(client, "contact-assignments")
+    edited = loaded.frame.copy()
+    edited.loc[row_of(edited, "id", "ca-ours-1"), "type"] = "LOGISTICS"
+    updated = push_plan(client, loaded.table, loaded.plan(edited, "grid"), loaded.documents)
+    assert [(r.outcome, r.status) for r in updated.results] == [("applied", 204)]
+    assert tenant.contact_assignment("ca-ours-1")["type"] == "LOGISTICS"
+
+    # The same loaded version once more: the API refuses the stale metadata.version.
+    edited.loc[row_of(edited, "id", "ca-ours-1"), "type"] = "CONTACT"
+    stale = push_plan(client, loaded.table, loaded.plan(edited, "grid"), loaded.documents)
+    assert [(r.outcome, r.status) for r in stale.results] == [("conflict", 409)]
+    assert tenant.contact_assignment("ca-ours-1")["type"] == "LOGISTICS"
 
     filtered = ca.list_contact_assignments(client, customer_id=customer.key, type="LOGISTICS")
     assert "ca-ours-1" in {a.id for a in filtered}
     assert all(a.customer.id == customer.key and a.type == "LOGISTICS" for a in filtered)
-    ca.delete_contact_assignment(client, "ca-ours-1")
+    deleted = grid_push(
+        client,
+        "contact-assignments",
+        lambda frame: frame.drop(index=row_of(frame, "id", "ca-ours-1")),
+    )
+    assert [(r.change.kind, r.outcome) for r in deleted.results] == [("delete", "applied")]
     assert "ca-ours-1" not in {a.id for a in ca.list_contact_assignments(client)}
 
 
@@ -85,76 +143,101 @@ def test_all_memberships_are_the_union_of_every_segments_memberships(client):
     assert not frame.duplicated(subset=list(sm.MEMBERSHIP_SCHEMA.key)).any()
 
 
-def test_b2c_and_b2b_single_memberships_round_trip(client):
+def test_b2c_and_b2b_single_memberships_round_trip(client, tenant):
     segment = list_segments(client)[0].id
     b2c = next(c for c in list_customers(client) if c.businessModel == "B2C").key
     assignment = ca.list_contact_assignments(client)[0]
     b2b, entity = assignment.customer.id, assignment.legalEntity.id
-    sm.delete_membership(client, segment, b2c)
-    sm.delete_membership(client, segment, b2b, entity)
+    tenant.delete_membership(segment, b2c)
+    tenant.delete_membership(segment, b2b, entity)
 
-    assert sm.upsert_membership(client, segment, b2c) is True
-    assert sm.upsert_membership(client, segment, b2b, entity) is True
-    assert sm.upsert_membership(client, segment, b2c) is False
-    assert sm.get_membership(client, segment, b2c).customer.id == b2c
-    assert sm.get_membership(client, segment, b2b, entity).legalEntity.id == entity
+    assert tenant.put_membership(segment, b2c) == 201
+    assert tenant.put_membership(segment, b2b, entity) == 201
+    assert tenant.put_membership(segment, b2c) == 204
+    assert tenant.membership(segment, b2c)["customer"]["id"] == b2c
+    assert tenant.membership(segment, b2b, entity)["legalEntity"]["id"] == entity
 
-    sm.delete_membership(client, segment, b2b, entity)
+    tenant.delete_membership(segment, b2b, entity)
     with pytest.raises(ApiError) as caught:
-        sm.get_membership(client, segment, b2b, entity)
+        tenant.membership(segment, b2b, entity)
     assert caught.value.is_not_found
 
 
 def test_450_bulk_upserts_take_3_requests_and_every_row_gets_its_own_result(client, admin):
     segment = list_segments(client)[1].id
     b2c = [c.key for c in list_customers(client) if c.businessModel == "B2C"]
-    # 450 items: real customers, and every 7th one a customer that does not exist.
-    items = [sm.bulk_item(f"missing-{i}" if i % 7 == 0 else b2c[i % len(b2c)]) for i in range(450)]
-    admin.reset_stats()
-    progress: list[tuple[int, int]] = []
-    results = sm.bulk_upsert_memberships(
-        client, segment, items, progress=lambda d, t: progress.append((d, t))
+    # 450 rows: real customers, and every 7th one a customer that does not exist.
+    customers = [f"missing-{i}" if i % 7 == 0 else b2c[i % len(b2c)] for i in range(450)]
+    table = TABLES["segment-memberships"]
+    plan = ChangePlan(
+        table.name,
+        table.schema,
+        changes=[
+            RowChange("create", (segment, customer, None), f"row {i}", {"customerId": customer})
+            for i, customer in enumerate(customers)
+        ],
     )
+    admin.reset_stats()
+    progress: list[PushProgress] = []
+    report = push_plan(client, table, plan, {}, progress=progress.append)
     assert admin.count(BULK_ROUTE) == 3
-    assert [r.row for r in results] == list(range(450))
-    failed = {r.row for r in results if not r.ok}
+    assert [len(op.rows) for op in report.operations] == [200, 200, 50]
+    assert [r.change.row for r in report.results] == [f"row {i}" for i in range(450)]
+    failed = {i for i, r in enumerate(report.results) if r.outcome != "applied"}
     assert failed == {i for i in range(450) if i % 7 == 0}
-    assert all(r.status == 404 and r.message for r in results if not r.ok)
-    assert progress[-1] == (450, 450)
+    assert all(r.status == 404 and r.message for r in report.results if r.outcome != "applied")
+    assert (progress[-1].done, progress[-1].total) == (450, 450)
     members = {m.customer.id for m in sm.list_segment_memberships(client, segment)}
-    assert {items[i]["customerId"] for i in range(450) if i % 7} <= members
+    assert {customers[i] for i in range(450) if i % 7} <= members
 
 
 def test_bulk_delete_removes_exactly_the_given_memberships(client):
     segment = list_segments(client)[2].id
     before = sm.list_segment_memberships(client, segment)
     doomed = before[:3]
-    items = [
-        sm.bulk_item(m.customer.id, m.legalEntity.id if m.legalEntity else None) for m in doomed
-    ]
-    results = sm.bulk_delete_memberships(client, segment, items)
-    assert [r.ok for r in results] == [True, True, True]
+    key = list(sm.MEMBERSHIP_SCHEMA.key)
+    removed = set(map(tuple, sm.MEMBERSHIP_SCHEMA.to_frame(doomed)[key].astype(str).values))
+
+    def drop(frame: pd.DataFrame) -> pd.DataFrame:
+        keys = frame[key].astype(str).itertuples(index=False, name=None)
+        return frame[[row not in removed for row in keys]]
+
+    report = grid_push(client, "segment-memberships", drop)
+    assert report.requests_frame()["method"].tolist() == ["DELETE"]
+    assert [r.outcome for r in report.results] == ["applied", "applied", "applied"]
     after = sm.list_segment_memberships(client, segment)
-    key = sm.MEMBERSHIP_SCHEMA.key
-    remaining = set(map(tuple, sm.MEMBERSHIP_SCHEMA.to_frame(after)[list(key)].astype(str).values))
-    removed = set(map(tuple, sm.MEMBERSHIP_SCHEMA.to_frame(doomed)[list(key)].astype(str).values))
+    remaining = set(map(tuple, sm.MEMBERSHIP_SCHEMA.to_frame(after)[key].astype(str).values))
     assert len(after) == len(before) - 3
     assert not remaining & removed
 
 
-def test_customer_group_relations_crud_on_a_site(client):
+def test_customer_group_relations_crud_on_a_site(client, tenant):
     relations = cg.list_customer_groups(client)
     assert relations and all(r.site == "main" for r in relations)
     taken = {r.customerId for r in relations}
     free = next(c.key for c in list_customers(client) if c.key not in taken)
 
-    cg.create_customer_group(client, free, "vip")
-    assert cg.get_customer_group(client, free).groupId == "vip"
-    with pytest.raises(ApiError) as duplicate:
-        cg.create_customer_group(client, free, "retail")
-    assert duplicate.value.is_conflict
-    cg.update_customer_group(client, free, "wholesale")
-    assert cg.get_customer_group(client, free).groupId == "wholesale"
-    cg.delete_customer_group(client, free)
+    def new_relation(group: str) -> pd.DataFrame:
+        return pd.DataFrame({"site": ["main"], "customerId": [free], "groupId": [group]}, [2])
+
+    table, _, first = plan_for(client, "customer-groups", new_relation("vip"))
+    _, _, second = plan_for(client, "customer-groups", new_relation("retail"))
+    created = push_plan(client, table, first, {})
+    assert [(r.outcome, r.status) for r in created.results] == [("applied", 201)]
+    assert tenant.customer_group(free)["groupId"] == "vip"
+    duplicate = push_plan(client, table, second, {})
+    assert [(r.outcome, r.status) for r in duplicate.results] == [("conflict", 409)]
+    assert tenant.customer_group(free)["groupId"] == "vip"
+
+    def regroup(frame: pd.DataFrame) -> pd.DataFrame:
+        frame.loc[row_of(frame, "customerId", free), "groupId"] = "wholesale"
+        return frame
+
+    assert grid_push(client, "customer-groups", regroup).counts()["applied"] == 1
+    assert tenant.customer_group(free)["groupId"] == "wholesale"
+    deleted = grid_push(
+        client, "customer-groups", lambda frame: frame.drop(index=row_of(frame, "customerId", free))
+    )
+    assert [(r.change.kind, r.outcome) for r in deleted.results] == [("delete", "applied")]
     assert free not in {r.customerId for r in cg.list_customer_groups(client)}
     assert {r.site for r in cg.list_customer_groups(client, "outlet")} <= {"outlet"}

@@ -11,11 +11,11 @@ import pytest
 
 from emporix_data.client import EmporixClient
 from emporix_data.errors import ApiConnectionError
-from emporix_data.resources.customers import patch_customer
 from emporix_data.sandbox import RunningSandbox, SandboxConfig, SeedSizes, start_sandbox
 from emporix_data.sandbox.query import QueryError, to_order, to_sql
 from emporix_data.sandbox.seed import generate
 from emporix_data.settings import Settings
+from tests.support import TenantApi
 
 CUSTOMERS = "/customer/demo/customers"
 SEGMENT_BULK = "/customer-segment/demo/segments/SEG001/customers/bulk"
@@ -251,7 +251,7 @@ def test_client_does_not_resend_a_write_whose_answer_timed_out(own):
     with EmporixClient(settings) as client:
         admin.post("/stats/reset").raise_for_status()
         with pytest.raises(ApiConnectionError):
-            patch_customer(client, "00000003", {"firstName": "Once"})
+            TenantApi(client).patch_customer("00000003", {"firstName": "Once"})
     patches = admin.get("/stats").json()["by_route"]
     assert patches["PATCH /customer/{tenant}/customers/{customerNumber}"] == 1
 

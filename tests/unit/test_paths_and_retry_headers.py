@@ -4,8 +4,9 @@ import httpx
 import pandas as pd
 import pytest
 
-from emporix_data.client import api_path, encode_segment, parse_retry_after
+from emporix_data.client import api_path, encode_segment
 from emporix_data.resources.segment_memberships import membership_path
+from emporix_data.retry import parse_retry_after
 
 CUSTOMER = "/customer/{tenant}/customers/{customerNumber}"
 

@@ -1,15 +1,7 @@
-"""The push journal: a local SQLite record of every push, written as the push goes.
-
-The plan is written before the first request, with the before-image of every row it
-touches; each row's result is written as soon as it is known. A push whose process died
-(a crash, a kill, a lost network) is left without a finish time and shows as
-incomplete; its rows with no recorded result are what a resume sends. The journal holds
-request bodies and API messages, never a token or a secret.
-"""
+"""The journal file: one SQLite database, written in one transaction per step of a push."""
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import socket
@@ -18,20 +10,23 @@ import threading
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
-from emporix_data.changes import FieldChange, RowChange, key_text
-
-DEFAULT_JOURNAL = Path(".emporix-data/journal.db")
-JOURNAL_VARIABLE = "EMPORIX_JOURNAL_DB"
-PushStatus = Literal["running", "incomplete", "finished"]
-# Pushes this process is running now (a push that raised is no longer among them).
-_ACTIVE: set[str] = set()
+from emporix_data.changes import RowChange
+from emporix_data.journal.entries import (
+    ACTIVE,
+    Origin,
+    PushEntry,
+    RowRecord,
+    entry_of,
+    journaled_row_of,
+)
+from emporix_data.journal.history import history_frame, rows_frame
+from emporix_data.settings import LocalSettings
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pushes (
@@ -66,55 +61,27 @@ CREATE TABLE IF NOT EXISTS push_rows (
 );
 """
 
+_HEAD_QUERY = """
+SELECT p.*,
+    (SELECT COUNT(*) FROM push_rows r WHERE r.push_id = p.id) AS total,
+    (SELECT COUNT(*) FROM push_rows r WHERE r.push_id = p.id AND r.outcome = 'applied') AS applied,
+    (SELECT COUNT(*) FROM push_rows r WHERE r.push_id = p.id AND r.outcome = 'failed') AS failed,
+    (SELECT COUNT(*) FROM push_rows r WHERE r.push_id = p.id AND r.outcome = 'conflict')
+        AS conflict,
+    (SELECT COUNT(*) FROM push_rows r WHERE r.push_id = p.id AND r.outcome IS NULL) AS pending
+FROM pushes p
+"""
+
 
 def journal_path() -> Path:
-    """Where the journal lives: ``EMPORIX_JOURNAL_DB``, else ``.emporix-data/journal.db``."""
-    return Path(os.environ.get(JOURNAL_VARIABLE) or DEFAULT_JOURNAL)
+    """Where the journal lives: ``EMPORIX_JOURNAL_DB``, else ``journal.db`` in
+    ``EMPORIX_DATA_DIR`` (default ``.emporix-data``)."""
+    return LocalSettings().journal_db
 
 
-def os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return f"uid {os.getuid()}"
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Who pushed, and from where (a file name, or a dashboard page)."""
-
-    user: str
-    source: str
-
-
-@dataclass(frozen=True)
-class JournaledRow:
-    position: int
-    change: RowChange
-    before: dict[str, Any] | None
-    outcome: str | None
-    status: int | None
-    message: str | None
-
-
-@dataclass(frozen=True)
-class PushEntry:
-    id: str
-    resource: str
-    tenant: str
-    api_url: str
-    user: str
-    source: str
-    undo_of: str | None
-    started_at: str
-    finished_at: str | None
-    status: PushStatus
-    rows: tuple[JournaledRow, ...] = ()
-
-    def pending(self, *, retry_failed: bool = False) -> list[JournaledRow]:
-        """Rows with no result yet; with ``retry_failed`` also those that failed."""
-        wanted = {None, "failed"} if retry_failed else {None}
-        return [row for row in self.rows if row.outcome in wanted]
+def open_journal(path: Path | None = None) -> Journal:
+    """The journal at ``path``, or at the configured place."""
+    return Journal(path or journal_path())
 
 
 class Journal:
@@ -201,7 +168,7 @@ class Journal:
                     for position, (change, image) in enumerate(zip(changes, before, strict=True))
                 ],
             )
-        _ACTIVE.add(push_id)
+        ACTIVE.add(push_id)
         return push_id
 
     def claim(self, push_id: str) -> None:
@@ -211,11 +178,11 @@ class Journal:
                 "UPDATE pushes SET host = ?, pid = ?, finished_at = NULL WHERE id = ?",
                 (socket.gethostname(), os.getpid(), push_id),
             )
-        _ACTIVE.add(push_id)
+        ACTIVE.add(push_id)
 
     def release(self, push_id: str) -> None:
         """This process no longer works on ``push_id`` (finished or stopped)."""
-        _ACTIVE.discard(push_id)
+        ACTIVE.discard(push_id)
 
     def record(self, push_id: str, results: Iterable[RowRecord]) -> None:
         """Store row results as they arrive (one transaction per batch)."""
@@ -255,33 +222,13 @@ class Journal:
                 " message FROM push_rows WHERE push_id = ? ORDER BY position",
                 (push_id,),
             ).fetchall()
-        return _entry(head, tuple(_journaled_row(row) for row in rows))
+        return entry_of(head, tuple(journaled_row_of(row) for row in rows))
 
     def history(self) -> pd.DataFrame:
         """Every push, newest first, with its counts and status."""
         with self._lock:
             heads = self._db.execute(_HEAD_QUERY + " ORDER BY p.started_at DESC").fetchall()
-        lines = []
-        for head in heads:
-            entry = _entry(head, ())
-            lines.append(
-                {
-                    "id": entry.id,
-                    "started": entry.started_at,
-                    "resource": entry.resource,
-                    "tenant": entry.tenant,
-                    "user": entry.user,
-                    "source": entry.source,
-                    "status": entry.status,
-                    "rows": head["total"],
-                    "applied": head["applied"],
-                    "failed": head["failed"],
-                    "conflict": head["conflict"],
-                    "pending": head["pending"],
-                    "undo_of": entry.undo_of or "",
-                }
-            )
-        return pd.DataFrame(lines, columns=_HISTORY_COLUMNS)
+        return history_frame(heads)
 
     def rows_frame(self, push_id: str) -> pd.DataFrame:
         """One line per row of a push: what it was, and how it ended."""
@@ -291,127 +238,14 @@ class Journal:
                 " WHERE push_id = ? ORDER BY position",
                 (push_id,),
             ).fetchall()
-        return pd.DataFrame(
-            [
-                {
-                    "row": row["row"],
-                    "action": row["kind"],
-                    "key": key_text(json.loads(row["key"])),
-                    "outcome": row["outcome"] or "pending",
-                    "status": row["status"],
-                    "message": row["message"] or "",
-                }
-                for row in rows
-            ],
-            columns=["row", "action", "key", "outcome", "status", "message"],
-        )
+        return rows_frame(rows)
 
 
-@dataclass(frozen=True)
-class RowRecord:
-    """A row's result as journaled (``position`` in the push's plan)."""
-
-    position: int
-    outcome: str
-    status: int
-    message: str | None
-    sent: Any = None
-    theirs: dict[str, Any] | None = None
-
-
-_HISTORY_COLUMNS = [
-    "id",
-    "started",
-    "resource",
-    "tenant",
-    "user",
-    "source",
-    "status",
-    "rows",
-    "applied",
-    "failed",
-    "conflict",
-    "pending",
-    "undo_of",
-]
-
-_HEAD_QUERY = """
-SELECT p.*,
-    (SELECT COUNT(*) FROM push_rows r WHERE r.push_id = p.id) AS total,
-    (SELECT COUNT(*) FROM push_rows r WHERE r.push_id = p.id AND r.outcome = 'applied') AS applied,
-    (SELECT COUNT(*) FROM push_rows r WHERE r.push_id = p.id AND r.outcome = 'failed') AS failed,
-    (SELECT COUNT(*) FROM push_rows r WHERE r.push_id = p.id AND r.outcome = 'conflict')
-        AS conflict,
-    (SELECT COUNT(*) FROM push_rows r WHERE r.push_id = p.id AND r.outcome IS NULL) AS pending
-FROM pushes p
-"""
-
-
-def open_journal(path: Path | None = None) -> Journal:
-    """The journal at ``path``, or at the configured place."""
-    return Journal(path or journal_path())
-
-
-def _entry(head: sqlite3.Row, rows: tuple[JournaledRow, ...]) -> PushEntry:
-    return PushEntry(
-        id=head["id"],
-        resource=head["resource"],
-        tenant=head["tenant"],
-        api_url=head["api_url"],
-        user=head["user"],
-        source=head["source"],
-        undo_of=head["undo_of"],
-        started_at=head["started_at"],
-        finished_at=head["finished_at"],
-        status=_status(head),
-        rows=rows,
-    )
-
-
-def _status(head: sqlite3.Row) -> PushStatus:
-    """Finished; else running while its process lives on this host; else incomplete."""
-    if head["finished_at"]:
-        return "finished"
-    if head["host"] == socket.gethostname() and _alive(int(head["pid"]), head["id"]):
-        return "running"
-    return "incomplete"
-
-
-def _alive(pid: int, push_id: str) -> bool:
-    if pid == os.getpid():
-        return push_id in _ACTIVE
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _journaled_row(row: sqlite3.Row) -> JournaledRow:
-    change = RowChange(
-        kind=row["kind"],
-        key=tuple(json.loads(row["key"])),
-        row=row["row"],
-        values=json.loads(row["row_values"]),
-        changes=tuple(FieldChange(*item) for item in json.loads(row["changes"])),
-    )
-    return JournaledRow(
-        position=row["position"],
-        change=change,
-        before=json.loads(row["before"]) if row["before"] else None,
-        outcome=row["outcome"],
-        status=row["status"],
-        message=row["message"],
-    )
-
-
-def _dump(value: Any) -> str:
+def _dump(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, default=_json_default)
 
 
-def _json_default(value: Any) -> Any:
+def _json_default(value: object) -> str:
     if isinstance(value, pd.Timestamp | datetime):
         return value.isoformat()
     raise TypeError(f"cannot journal a {type(value).__name__}")

@@ -1,0 +1,22 @@
+"""The ``emporix-data`` command: the whole edit loop without a browser.
+
+Sandbox server, exports, plans and pushes of edited files, and the push journal's
+history, resume and undo. Each module holds a group of commands and adds them to the
+app with its ``register``; ``common`` holds what they share. A new command module is one
+more entry in ``COMMAND_MODULES`` (whose order is the order of ``--help``).
+"""
+
+import typer
+
+from emporix_data.cli import files, journal, tools
+
+COMMAND_MODULES = (tools, files, journal)
+
+app = typer.Typer(
+    help="Emporix data ops: sandbox, exports, plans, journaled pushes, resume and undo.",
+    no_args_is_help=True,
+)
+for module in COMMAND_MODULES:
+    module.register(app)
+
+__all__ = ["app"]

@@ -1,0 +1,122 @@
+"""What the commands share: consoles, options, errors, confirmation, progress bars,
+printing plans and push results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from emporix_data.changes import ChangePlan
+from emporix_data.client import EmporixClient
+from emporix_data.export import write_frame
+from emporix_data.push import PushReport
+from emporix_data.settings import SettingsError, load_settings
+from emporix_data.tables import TABLES, ResourceTable
+
+stderr = Console(stderr=True)
+stdout = Console(width=200)
+JournalOption = Annotated[
+    Path | None,
+    typer.Option(help="Push journal (SQLite); default: $EMPORIX_JOURNAL_DB or .emporix-data/"),
+]
+ResourceArgument = Annotated[str, typer.Argument(help=f"One of: {', '.join(TABLES)}.")]
+YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+DryRunOption = Annotated[bool, typer.Option(help="Send nothing; list the requests.")]
+
+
+def fail(message: str) -> NoReturn:
+    stderr.print(f"error: {message}", style="red", markup=False, highlight=False)
+    raise typer.Exit(code=1)
+
+
+def check_resource(resource: str) -> None:
+    if resource not in TABLES:
+        fail(f"unknown resource {resource!r}: use one of {', '.join(TABLES)}")
+
+
+def configured_client() -> EmporixClient:
+    try:
+        return EmporixClient(load_settings())
+    except SettingsError as exc:
+        fail(str(exc))
+
+
+def confirm(yes: bool, question: str) -> None:
+    if not yes and not typer.confirm(question):
+        fail("cancelled; nothing was sent")
+
+
+def progress_bar() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=stderr,
+        transient=False,
+    )
+
+
+def print_plan(plan: ChangePlan) -> None:
+    counts = plan.counts()
+    stdout.print(
+        f"{plan.resource}: {counts['create']} to create, {counts['update']} to update, "
+        f"{counts['delete']} to delete, {counts['invalid']} invalid rows",
+        highlight=False,
+    )
+    changes = plan.changes_frame()
+    if not changes.empty:
+        stdout.print(changes.to_string(index=False), markup=False, highlight=False)
+    for notice in plan.notices:
+        stdout.print(f"note: {notice}", markup=False, highlight=False)
+    if plan.errors:
+        stdout.print("Invalid rows (not pushed):", style="red")
+        stdout.print(plan.errors_frame().to_string(index=False), markup=False, highlight=False)
+
+
+def print_dry_run(report: PushReport) -> None:
+    counts = report.counts()
+    stdout.print(
+        f"dry run: {counts['planned']} to send, {counts['conflict']} conflicts, "
+        f"{counts['failed']} would fail, {counts['applied']} already as wanted",
+        highlight=False,
+    )
+    stdout.print(report.requests_frame().to_string(index=False), markup=False, highlight=False)
+    if report.problems:
+        stdout.print(
+            report.frame().query("outcome in ('failed', 'conflict')").to_string(index=False),
+            markup=False,
+            highlight=False,
+        )
+
+
+def finish(
+    report: PushReport,
+    table: ResourceTable,
+    results: Path | None,
+    errors: Path | None,
+    *,
+    invalid: bool,
+) -> None:
+    """Print the outcome, write the requested files, exit 1 on any problem."""
+    stdout.print(f"push {report.push_id}: {report.summary()}", highlight=False)
+    if report.problems:
+        stdout.print(
+            report.frame().query("outcome != 'applied'").to_string(index=False),
+            markup=False,
+            highlight=False,
+        )
+    conflicts = report.conflicts_frame()
+    if not conflicts.empty:
+        stdout.print("Conflicts (not overwritten):", style="yellow")
+        stdout.print(conflicts.to_string(index=False), markup=False, highlight=False)
+    if results:
+        report.frame().to_csv(results, index=False)
+    if errors:
+        write_frame(report.error_file_frame(table), errors)
+    if report.problems or invalid:
+        raise typer.Exit(code=1)

@@ -1,0 +1,116 @@
+"""Commands on the push journal: history, resume an interrupted push, undo a push."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from emporix_data.cli.common import (
+    DryRunOption,
+    JournalOption,
+    YesOption,
+    configured_client,
+    confirm,
+    fail,
+    finish,
+    print_dry_run,
+    print_plan,
+    progress_bar,
+    stdout,
+)
+from emporix_data.errors import EmporixError
+from emporix_data.journal import Origin, open_journal, os_user
+from emporix_data.push import push_plan, resume_push
+from emporix_data.tables import TABLES
+from emporix_data.undo import plan_undo
+
+PushId = Annotated[str, typer.Argument(help="The id shown by `history`.")]
+
+
+def history(journal: JournalOption = None) -> None:
+    """List journaled pushes, newest first, with their counts and status."""
+    with open_journal(journal) as book:
+        frame = book.history()
+    if frame.empty:
+        stdout.print("No pushes journaled yet.")
+        return
+    stdout.print(frame.to_string(index=False), markup=False, highlight=False)
+
+
+def resume(
+    push_id: PushId,
+    yes: YesOption = False,
+    retry_failed: Annotated[
+        bool, typer.Option(help="Also send the rows that failed (not the conflicts).")
+    ] = False,
+    journal: JournalOption = None,
+) -> None:
+    """Send the rows of an interrupted push that have no result yet; exit 1 on problems."""
+    with open_journal(journal) as book:
+        try:
+            entry = book.entry(push_id)
+        except KeyError:
+            fail(f"no push {push_id!r} in {book.path}")
+        pending = entry.pending(retry_failed=retry_failed)
+        if not pending:
+            stdout.print(f"Push {push_id} has no rows left to send.")
+            return
+        confirm(yes, f"Send {len(pending)} rows of push {push_id} ({entry.resource})?")
+        with configured_client() as client, progress_bar() as bar:
+            task = bar.add_task("Resuming", total=len(pending))
+            try:
+                report = resume_push(
+                    client,
+                    book,
+                    push_id,
+                    retry_failed=retry_failed,
+                    progress=lambda p: bar.update(task, completed=p.done),
+                )
+            except (ValueError, EmporixError) as exc:
+                fail(str(exc))
+    finish(report, TABLES[entry.resource], None, None, invalid=False)
+
+
+def undo(
+    push_id: PushId,
+    yes: YesOption = False,
+    dry_run: DryRunOption = False,
+    journal: JournalOption = None,
+) -> None:
+    """Revert a push: set updates back, delete what it created, recreate what it deleted."""
+    with open_journal(journal) as book, configured_client() as client:
+        try:
+            inverse = plan_undo(client, book, push_id)
+        except KeyError:
+            fail(f"no push {push_id!r} in {book.path}")
+        except (ValueError, EmporixError) as exc:
+            fail(str(exc))
+        plan = inverse.plan
+        print_plan(plan)
+        if not plan.changes:
+            stdout.print("Nothing to undo.")
+            raise typer.Exit(code=1 if plan.errors else 0)
+        table = inverse.loaded.table
+        if dry_run:
+            print_dry_run(push_plan(client, table, plan, inverse.documents, dry_run=True))
+            raise typer.Exit(code=1 if plan.errors else 0)
+        confirm(yes, f"Undo push {push_id}: push {len(plan.changes)} changes?")
+        with progress_bar() as bar:
+            task = bar.add_task("Undoing", total=len(plan.changes))
+            report = push_plan(
+                client,
+                table,
+                plan,
+                inverse.documents,
+                progress=lambda p: bar.update(task, completed=p.done),
+                journal=book,
+                origin=Origin(os_user(), f"undo of {push_id}"),
+                undo_of=push_id,
+            )
+    finish(report, table, None, None, invalid=bool(plan.errors))
+
+
+def register(app: typer.Typer) -> None:
+    for command in (history, resume, undo):
+        app.command()(command)
