@@ -14,9 +14,9 @@ from emporix_data.client import EmporixClient
 from emporix_data.dashboard_process import CHROMIUM_FLAGS, chromium_executable, streamlit_app
 from emporix_data.journal import open_journal
 from emporix_data.resources.customer_groups import list_customer_groups
-from emporix_data.resources.customers import get_customer, list_customers
-from emporix_data.resources.segment_memberships import delete_membership, list_segment_memberships
-from tests.support import ROOT
+from emporix_data.resources.customers import list_customers
+from emporix_data.resources.segment_memberships import list_segment_memberships
+from tests.support import ROOT, TenantApi
 
 OUTPUT = ROOT / "test-output"
 pytestmark = pytest.mark.browser
@@ -144,7 +144,7 @@ def test_grid_edit_is_reviewed_pushed_and_stored(
     page: Page, tenant_dashboard_url, admin, make_settings
 ):
     with EmporixClient(make_settings()) as client:
-        current = get_customer(client, "00000001").firstName
+        current = TenantApi(client).customer("00000001")["firstName"]
     page.goto(f"{tenant_dashboard_url}/customers")
     expect(page.get_by_text("Loaded 120 rows")).to_be_visible(timeout=60_000)
     push = _edit_first_customers_first_name(page, "Browser-Edited", current)
@@ -154,7 +154,7 @@ def test_grid_edit_is_reviewed_pushed_and_stored(
         timeout=60_000
     )
     with EmporixClient(make_settings()) as client:
-        assert get_customer(client, "00000001").firstName == "Browser-Edited"
+        assert TenantApi(client).customer("00000001")["firstName"] == "Browser-Edited"
 
 
 def test_table_downloads_as_csv(page: Page, tenant_dashboard_url, admin, make_settings):
@@ -208,7 +208,7 @@ def test_customers_ticked_on_the_customers_page_join_a_segment_and_edits_stay_pe
         for membership in list_segment_memberships(client, "SEG001"):
             if membership.customer.id == first.key:
                 entity = membership.legalEntity.id if membership.legalEntity else None
-                delete_membership(client, "SEG001", first.key, entity)
+                TenantApi(client).delete_membership("SEG001", first.key, entity)
     entity = first.b2b.legalEntities[0].id if first.b2b and first.b2b.legalEntities else None
     page.goto(f"{tenant_dashboard_url}/customers")
     expect(page.get_by_text("Loaded 120 rows")).to_be_visible(timeout=60_000)
@@ -271,7 +271,7 @@ def test_push_history_lists_a_dashboard_push_and_offers_its_undo(
     page: Page, tenant_dashboard_url, admin, make_settings, journal_db
 ):
     with EmporixClient(make_settings()) as client:
-        current = get_customer(client, "00000001").firstName
+        current = TenantApi(client).customer("00000001")["firstName"]
     page.goto(f"{tenant_dashboard_url}/customers")
     expect(page.get_by_text("Loaded ")).to_be_visible(timeout=60_000)
     _edit_first_customers_first_name(page, "History-Edit", current).click()
