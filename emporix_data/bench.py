@@ -35,9 +35,9 @@ import httpx
 import numpy as np
 import pandas as pd
 
-from emporix_data.changes import build_plan
 from emporix_data.client import EmporixClient
 from emporix_data.filters import TableFilter, filter_mask
+from emporix_data.plan import build_plan
 from emporix_data.push import push_plan
 from emporix_data.resources import customers as customer_api
 from emporix_data.resources import segment_memberships as membership_api

@@ -13,7 +13,6 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from emporix_data.changes import ChangePlan
 from emporix_data.client import EmporixClient
 from emporix_data.errors import EmporixError
 from emporix_data.export import (
@@ -24,6 +23,7 @@ from emporix_data.export import (
     write_frame,
 )
 from emporix_data.journal import Origin, open_journal, os_user
+from emporix_data.plan import ChangePlan
 from emporix_data.push import PushReport, push_plan, resume_push
 from emporix_data.settings import SettingsError, load_settings
 from emporix_data.tables import TABLES, LoadedTable, ResourceTable, load_references, load_table

@@ -22,12 +22,12 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
-import pandas as pd
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 from emporix_data.auth import TokenProvider
 from emporix_data.errors import ApiConnectionError, ApiError, EmporixError, api_error_from_body
 from emporix_data.settings import Settings
+from emporix_data.values import is_missing
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -43,7 +43,7 @@ def encode_segment(value: object) -> str:
     ``/``, ``?``, ``#`` and ``%`` are encoded, and a segment of only dots is encoded too,
     because HTTP clients and servers remove ``.`` and ``..`` segments.
     """
-    if value is None or value is pd.NA or value is pd.NaT or value != value:
+    if is_missing(value):
         raise ValueError("a missing id cannot address a resource")
     text = str(value)
     if not text:

@@ -25,7 +25,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from emporix_data.changes import FieldChange, RowChange, key_text
+from emporix_data.keys import key_text
+from emporix_data.plan import FieldChange, RowChange
 
 DEFAULT_JOURNAL = Path(".emporix-data/journal.db")
 JOURNAL_VARIABLE = "EMPORIX_JOURNAL_DB"

@@ -18,9 +18,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from emporix_data.changes import RowChange
 from emporix_data.client import EmporixClient
 from emporix_data.frames import FrameSchema, read_path, to_json_value
+from emporix_data.plan import RowChange
 from emporix_data.tables import Key, ResourceTable
 
 Verdict = Literal["send", "applied", "conflict", "failed"]

@@ -23,19 +23,19 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from emporix_data.changes import (
+from emporix_data.client import EmporixClient
+from emporix_data.errors import ApiError, EmporixError
+from emporix_data.journal import Journal, Origin, RowRecord, os_user
+from emporix_data.keys import key_text
+from emporix_data.live import LiveCheck, check_live
+from emporix_data.operations import Operation, RowOutcome, run_operations
+from emporix_data.plan import (
     ACTION_COLUMN,
     ERROR_COLUMN,
     ChangePlan,
     FieldChange,
     RowChange,
-    key_text,
 )
-from emporix_data.client import EmporixClient
-from emporix_data.errors import ApiError, EmporixError
-from emporix_data.journal import Journal, Origin, RowRecord, os_user
-from emporix_data.live import LiveCheck, check_live
-from emporix_data.operations import Operation, RowOutcome, run_operations
 from emporix_data.tables import TABLES, Key, ResourceTable
 
 Outcome = Literal["applied", "failed", "conflict", "planned"]

@@ -8,11 +8,11 @@ from typing import Any
 
 import pandas as pd
 
-from emporix_data.changes import ChangePlan, References, RowChange, RowCheck, Source, build_plan
 from emporix_data.client import EmporixClient, ProgressCallback
 from emporix_data.frames import Column, FrameSchema, read_path
 from emporix_data.models import ApiModel
 from emporix_data.operations import Operation
+from emporix_data.plan import ChangePlan, References, RowChange, RowCheck, Source, build_plan
 from emporix_data.resources import contact_assignments, customer_groups, customers
 from emporix_data.resources import segment_memberships as memberships
 from emporix_data.resources.legal_entities import list_legal_entities

@@ -15,7 +15,7 @@ from emporix_data.models import ApiModel, IdRef, Metadata, recreatable
 from emporix_data.operations import Operation
 
 if TYPE_CHECKING:
-    from emporix_data.changes import RowChange
+    from emporix_data.plan import RowChange
 
 CUSTOMERS = "/customer/{tenant}/customers"
 CUSTOMER = "/customer/{tenant}/customers/{customerNumber}"
