@@ -16,7 +16,6 @@ from typing import TypeVar
 from urllib.parse import quote
 
 import httpx
-import pandas as pd
 
 from emporix_data.auth import TokenProvider
 from emporix_data.errors import (
@@ -29,6 +28,7 @@ from emporix_data.errors import (
 from emporix_data.pagination import ProgressCallback, fetch_all
 from emporix_data.retry import RetryPolicy, Sleep, parse_retry_after
 from emporix_data.settings import Settings
+from emporix_data.values import is_missing
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -42,7 +42,7 @@ def encode_segment(value: object) -> str:
     ``/``, ``?``, ``#`` and ``%`` are encoded, and a segment of only dots is encoded too,
     because HTTP clients and servers remove ``.`` and ``..`` segments.
     """
-    if value is None or value is pd.NA or value is pd.NaT or value != value:
+    if is_missing(value):
         raise ValueError("a missing id cannot address a resource")
     text = str(value)
     if not text:

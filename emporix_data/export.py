@@ -67,11 +67,6 @@ def neutralise_cell(text: str) -> str:
     return "'" + text if _NEEDS_QUOTE.match(text) else text
 
 
-def restore_cell(text: str) -> str:
-    """The value ``neutralise_cell`` was given (the inverse, for any ``text``)."""
-    return text[1:] if text.startswith("'") and _NEEDS_QUOTE.match(text, 1) else text
-
-
 def frame_bytes(frame: pd.DataFrame, fmt: ExportFormat) -> bytes:
     """The frame serialised as ``fmt``; CSV and XLSX with formulas neutralised."""
     buffer = io.BytesIO()

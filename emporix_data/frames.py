@@ -16,6 +16,8 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel
 
+from emporix_data.values import is_missing, plain
+
 Dtype = Literal["string", "boolean", "Int64", "Float64", "datetime64[ns, UTC]"]
 
 
@@ -144,14 +146,9 @@ def write_path(document: dict[str, Any], path: Sequence[str], value: Any) -> Non
 
 def to_json_value(value: Any) -> Any:
     """A pandas/numpy cell as a plain JSON value (NA -> None, Timestamp -> ISO string)."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and value != value:
-        return None
+    value = plain(value)
     if isinstance(value, pd.Timestamp):
         return value.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-    if hasattr(value, "item"):
-        return value.item()
     return value
 
 
@@ -181,9 +178,5 @@ def _typed_series(values: list[Any], dtype: Dtype) -> pd.Series:
     if dtype.startswith("datetime"):
         return to_utc_datetimes(pd.Series(values, dtype="object"))
     if dtype == "string":
-        values = [None if _is_missing(v) else str(v) for v in values]
+        values = [None if is_missing(v) else str(v) for v in values]
     return pd.Series(values, dtype=dtype)
-
-
-def _is_missing(value: Any) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)

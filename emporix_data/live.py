@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from emporix_data.changes import RowChange
 from emporix_data.client import EmporixClient
 from emporix_data.frames import FrameSchema, read_path, to_json_value
 from emporix_data.models import ApiModel
 from emporix_data.operations import Document, KeyedDocuments
+from emporix_data.plan import RowChange
 from emporix_data.tables import ResourceTable
 
 Verdict = Literal["send", "applied", "conflict", "failed"]

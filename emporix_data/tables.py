@@ -8,13 +8,13 @@ from typing import Any
 
 import pandas as pd
 
-from emporix_data.changes import ChangePlan, References, RowChange, RowCheck, Source, build_plan
 from emporix_data.client import EmporixClient
 from emporix_data.frames import Column, FrameSchema, read_path
 from emporix_data.keys import Key
 from emporix_data.models import ApiModel
 from emporix_data.operations import KeyedDocuments, Operation
 from emporix_data.pagination import ProgressCallback
+from emporix_data.plan import ChangePlan, References, RowChange, RowCheck, Source, build_plan
 from emporix_data.resources import contact_assignments, customer_groups, customers
 from emporix_data.resources import segment_memberships as memberships
 from emporix_data.resources.legal_entities import list_legal_entities

@@ -14,12 +14,12 @@ from typing import Any
 
 import pandas as pd
 
-from emporix_data.changes import ACTION_COLUMN, ChangePlan, RowError
 from emporix_data.client import EmporixClient
 from emporix_data.frames import to_json_value
 from emporix_data.journal import Journal, PushEntry
 from emporix_data.keys import Key
 from emporix_data.operations import Document, KeyedDocuments
+from emporix_data.plan import ACTION_COLUMN, ChangePlan, RowError
 from emporix_data.tables import LoadedTable, load_references, load_table
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 
@@ -16,7 +17,7 @@ def is_missing(value: object) -> bool:
     """True for ``None``, ``pd.NA``, ``pd.NaT`` and NaN (Python or numpy floats)."""
     if value is None or value is pd.NA or value is pd.NaT:
         return True
-    return isinstance(value, float) and value != value
+    return isinstance(value, float | np.floating) and value != value
 
 
 def plain(value: Any) -> Any:

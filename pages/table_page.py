@@ -22,7 +22,6 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from emporix_data.changes import ChangePlan, References
 from emporix_data.client import EmporixClient
 from emporix_data.errors import EmporixError
 from emporix_data.export import FORMATS, MEDIA_TYPES, frame_bytes, read_table_file
@@ -34,6 +33,7 @@ from emporix_data.filters import (
     search_text,
 )
 from emporix_data.frames import FrameSchema
+from emporix_data.plan import ChangePlan, References
 from emporix_data.push import PushProgress, PushReport, push_plan
 from emporix_data.tables import TABLES, LoadedTable, ResourceTable, load_references, load_table
 from pages.common import count_of, get_client, get_connection, get_journal, push_origin

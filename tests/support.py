@@ -8,9 +8,9 @@ from typing import Any
 import httpx
 import pandas as pd
 
-from emporix_data.changes import ChangePlan, Source
 from emporix_data.client import EmporixClient
 from emporix_data.export import ExportFormat, frame_bytes, read_table_file
+from emporix_data.plan import ChangePlan, Source
 from emporix_data.resources import contact_assignments as ca
 from emporix_data.resources import customer_groups as cg
 from emporix_data.resources import customers

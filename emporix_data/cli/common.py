@@ -10,9 +10,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from emporix_data.changes import ChangePlan
 from emporix_data.client import EmporixClient
 from emporix_data.export import write_frame
+from emporix_data.plan import ChangePlan
 from emporix_data.push import PushReport
 from emporix_data.settings import SettingsError, load_settings
 from emporix_data.tables import TABLES, ResourceTable

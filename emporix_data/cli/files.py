@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from emporix_data.changes import ChangePlan
 from emporix_data.cli.common import (
     DryRunOption,
     JournalOption,
@@ -27,6 +26,7 @@ from emporix_data.client import EmporixClient
 from emporix_data.errors import EmporixError
 from emporix_data.export import FORMATS, MAX_UPLOAD_BYTES, format_for, read_table_file, write_frame
 from emporix_data.journal import Origin, open_journal, os_user
+from emporix_data.plan import ChangePlan
 from emporix_data.push import push_plan
 from emporix_data.settings import SettingsError, load_settings
 from emporix_data.tables import TABLES, LoadedTable, load_references, load_table

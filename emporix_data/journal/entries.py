@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from emporix_data.changes import FieldChange, RowChange
+from emporix_data.plan import FieldChange, RowChange
 
 PushStatus = Literal["running", "incomplete", "finished"]
 # Pushes this process is running now (a push that raised is no longer among them).

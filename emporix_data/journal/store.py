@@ -16,7 +16,6 @@ from typing import Any
 
 import pandas as pd
 
-from emporix_data.changes import RowChange
 from emporix_data.journal.entries import (
     ACTIVE,
     Origin,
@@ -26,6 +25,7 @@ from emporix_data.journal.entries import (
     journaled_row_of,
 )
 from emporix_data.journal.history import history_frame, rows_frame
+from emporix_data.plan import RowChange
 from emporix_data.settings import LocalSettings
 
 _SCHEMA = """

@@ -5,11 +5,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 
-from emporix_data.changes import RowChange
 from emporix_data.client import EmporixClient
 from emporix_data.errors import ApiError, EmporixError
 from emporix_data.live import LiveCheck, check_live
 from emporix_data.operations import KeyedDocuments
+from emporix_data.plan import RowChange
 from emporix_data.push.report import Outcome, RowResult
 from emporix_data.tables import ResourceTable
 

@@ -9,9 +9,9 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from emporix_data.changes import ACTION_COLUMN, ERROR_COLUMN, FieldChange, RowChange
 from emporix_data.keys import key_text
 from emporix_data.operations import Operation
+from emporix_data.plan import ACTION_COLUMN, ERROR_COLUMN, FieldChange, RowChange
 from emporix_data.tables import ResourceTable
 
 Outcome = Literal["applied", "failed", "conflict", "planned"]

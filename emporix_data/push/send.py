@@ -8,11 +8,11 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from emporix_data.changes import ChangePlan, RowChange
 from emporix_data.client import EmporixClient
 from emporix_data.journal import Journal, Origin, RowRecord, os_user
 from emporix_data.live import check_live
 from emporix_data.operations import KeyedDocuments, Operation, RowOutcome, run_operations
+from emporix_data.plan import ChangePlan, RowChange
 from emporix_data.push.rechecks import checked, live_results, recheck_conflicts
 from emporix_data.push.report import Outcome, PushProgress, PushReport, RowResult
 from emporix_data.tables import TABLES, ResourceTable

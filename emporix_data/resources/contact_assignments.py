@@ -17,7 +17,7 @@ from emporix_data.pagination import ProgressCallback
 from emporix_data.resources.customers import NEW_ID_PATTERN
 
 if TYPE_CHECKING:
-    from emporix_data.changes import RowChange
+    from emporix_data.plan import RowChange
 
 CONTACT_ASSIGNMENTS = "/customer-management/{tenant}/contact-assignments"
 CONTACT_ASSIGNMENT = "/customer-management/{tenant}/contact-assignments/{contactAssignmentId}"

@@ -14,7 +14,7 @@ from emporix_data.models import ApiModel
 from emporix_data.operations import KeyedDocuments, Operation
 
 if TYPE_CHECKING:
-    from emporix_data.changes import RowChange
+    from emporix_data.plan import RowChange
 
 CG_RELATIONS = "/shipping/{tenant}/{site}/cgrelations"
 CG_RELATION = "/shipping/{tenant}/{site}/cgrelations/{customerId}"

@@ -16,7 +16,7 @@ from emporix_data.operations import KeyedDocuments, Operation
 from emporix_data.pagination import ProgressCallback
 
 if TYPE_CHECKING:
-    from emporix_data.changes import RowChange
+    from emporix_data.plan import RowChange
 
 CUSTOMERS = "/customer/{tenant}/customers"
 CUSTOMER = "/customer/{tenant}/customers/{customerNumber}"

@@ -22,7 +22,7 @@ from emporix_data.pagination import ProgressCallback
 from emporix_data.resources.segments import Segment, list_segments
 
 if TYPE_CHECKING:
-    from emporix_data.changes import References, RowChange
+    from emporix_data.plan import References, RowChange
 
 SEGMENT_CUSTOMERS = "/customer-segment/{tenant}/segments/{segmentId}/customers"
 B2C_MEMBERSHIP = "/customer-segment/{tenant}/segments/{segmentId}/customers/{customerId}"

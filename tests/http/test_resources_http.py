@@ -7,8 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from emporix_data.changes import ChangePlan, RowChange
 from emporix_data.errors import ApiError
+from emporix_data.plan import ChangePlan, RowChange
 from emporix_data.push import PushProgress, push_plan
 from emporix_data.resources import contact_assignments as ca
 from emporix_data.resources import customer_groups as cg

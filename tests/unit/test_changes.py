@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from emporix_data.changes import References, build_plan
 from emporix_data.export import frame_bytes, read_table_file
+from emporix_data.plan import References, build_plan
 from emporix_data.resources.contact_assignments import CONTACT_ASSIGNMENT_SCHEMA
 from emporix_data.resources.customer_groups import CUSTOMER_GROUP_SCHEMA, CustomerGroupRelation
 from emporix_data.resources.customers import CUSTOMER_SCHEMA, Customer
@@ -32,8 +32,6 @@ def customers(n: int = 5) -> pd.DataFrame:
 
 def as_file(frame: pd.DataFrame) -> pd.DataFrame:
     """What a spreadsheet round trip gives back: text everywhere, blanks for missing."""
-    from emporix_data.export import frame_bytes, read_table_file
-
     return read_table_file(frame_bytes(frame, "csv"), "csv")
 
 

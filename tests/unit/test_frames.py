@@ -1,5 +1,6 @@
 """Frames: fixed schema and dtypes; request bodies change only edited fields."""
 
+import numpy as np
 import pandas as pd
 
 from emporix_data.frames import to_json_value
@@ -61,6 +62,14 @@ def test_clearing_a_cell_removes_the_field_and_pandas_scalars_become_json():
     assert "firstName" not in body
     assert body["active"] is False
     assert to_json_value(pd.Timestamp("2024-01-02T03:04:05.678Z")) == "2024-01-02T03:04:05.678Z"
+
+
+def test_json_values_are_plain_python_with_every_missing_as_none():
+    assert [to_json_value(v) for v in (pd.NA, pd.NaT, float("nan"), None)] == [None] * 4
+    assert type(to_json_value(np.int64(7))) is int
+    assert to_json_value(np.bool_(False)) is False
+    moment = pd.Timestamp("2024-01-02T04:04:05.678+01:00")
+    assert to_json_value(moment) == "2024-01-02T03:04:05.678Z"
 
 
 def test_contact_assignment_body_sends_only_ids_of_embedded_documents():

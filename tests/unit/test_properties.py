@@ -33,7 +33,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from emporix_data.changes import (
+from emporix_data.client import EmporixClient, encode_segment
+from emporix_data.frames import Column, FrameSchema
+from emporix_data.operations import Operation
+from emporix_data.plan import (
     ACTION_COLUMN,
     ERROR_COLUMN,
     ChangePlan,
@@ -42,9 +45,6 @@ from emporix_data.changes import (
     Source,
     build_plan,
 )
-from emporix_data.client import EmporixClient, encode_segment
-from emporix_data.frames import Column, FrameSchema
-from emporix_data.operations import Operation
 from emporix_data.push import PushReport, push_plan, with_chosen_keys
 from emporix_data.resources import customer_groups
 from emporix_data.resources.customers import EMAIL_PATTERN, NEW_ID_PATTERN

@@ -1,0 +1,264 @@
+"""Original frame + edited frame -> a validated ``ChangePlan``, in named steps.
+
+``build_plan`` reads the edits (actions, typed cells, keys), matches them to the rows
+as loaded, finds the changed cells, validates the rows to create and update, and
+collects the valid ones; each step records the problems it finds as row errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from emporix_data.frames import Column, FrameSchema
+from emporix_data.keys import Key, joined_keys, key_text, key_tuples
+from emporix_data.plan.cells import (
+    Mask,
+    bad_value_message,
+    broken_text_message,
+    typed_columns,
+    without_broken_text,
+)
+from emporix_data.plan.collect import add_creates, add_deletes, add_rows_gone, add_updates
+from emporix_data.plan.loaded import LoadedRows, loaded_rows
+from emporix_data.plan.model import ChangePlan, References, RowCheck, RowError, Source
+from emporix_data.plan.validation import (
+    RowErrors,
+    check_actions,
+    check_read_only,
+    check_unknown_columns,
+    read_actions,
+    row_name,
+    validate_rows,
+)
+
+
+@dataclass(frozen=True)
+class Edits:
+    """The edited rows as the plan reads them."""
+
+    typed: pd.DataFrame  # the schema's columns the edit has, at their dtypes
+    columns: list[Column]  # those columns
+    actions: pd.Series  # each row's action, lower case
+
+
+@dataclass(frozen=True)
+class EditedKeys:
+    joined: pd.Series  # each edited row's key as one string (``joined_keys``)
+    keyed: Mask  # rows to match by their key: active, with a complete key
+    generated: Mask  # new rows whose id the API or the push chooses
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The edited rows the plan is about (valid or not)."""
+
+    creates: pd.Index  # new rows to create
+    changed: pd.DataFrame  # rows to update: which of their cells changed
+    deletes: pd.Index  # existing rows a file marks ``delete``
+
+
+def build_plan(
+    schema: FrameSchema,
+    original: pd.DataFrame,
+    edited: pd.DataFrame,
+    *,
+    source: Source,
+    references: References | None = None,
+    generated_keys: bool = False,
+    checks: Sequence[RowCheck] = (),
+) -> ChangePlan:
+    """Compare ``edited`` with ``original`` (as loaded) and validate every changed row.
+
+    ``edited``'s index labels name its rows in messages (grid positions, file lines).
+    ``checks`` are the resource's own rules across columns, run on new and changed rows.
+    ``generated_keys``: a new row may leave a one-column key blank (the API or the push
+    chooses the id). Key columns that are not ``required`` may be blank in a
+    several-column key (a B2C membership has no legal entity).
+    """
+    plan = ChangePlan(schema.resource, schema)
+    references = references or References()
+    errors = RowErrors()
+    missing = [name for name in schema.key if name not in edited.columns]
+    if missing:
+        for label in edited.index:
+            errors.add(label, missing[0], f"the table has no key column {missing[0]!r}")
+        plan.errors = _row_errors(errors, None, schema.key)
+        return plan
+
+    edits = _read_edits(schema, edited, source, errors)
+    keys = _check_keys(schema, edits, generated_keys, errors)
+    loaded = loaded_rows(schema, original)
+    plan.notices += loaded.notices
+    exists = _match_to_original(schema, edits, keys, loaded, errors)
+    targets = _targets(edits, keys, exists, _changed_cells(edits, keys, loaded, exists, errors))
+    _validate(schema, edits, targets, references, checks, errors)
+    _collect(plan, source, edits, keys, loaded, targets, errors)
+    plan.errors = _row_errors(errors, edits.typed, schema.key)
+    return plan
+
+
+def _read_edits(
+    schema: FrameSchema, edited: pd.DataFrame, source: Source, errors: RowErrors
+) -> Edits:
+    """Read the actions and type the cells; refuse text that is broken or will not convert,
+    cells in columns the resource does not have, and actions there are none of.
+
+    A row the file says to ignore is left alone: nothing in it is checked.
+    """
+    edited, broken = without_broken_text(edited)
+    actions = read_actions(edited, source)
+    checked: Mask = (actions != "ignore").to_numpy(dtype=bool)
+    for cell in broken:
+        if checked[edited.index.get_loc(cell.label)]:
+            value = edited.at[cell.label, cell.column]
+            errors.add(cell.label, cell.column, broken_text_message(value))
+    columns = [c for c in schema.columns if c.name in edited.columns]
+    typed = typed_columns(edited, columns, checked)
+    for cell in typed.unconverted:
+        value = edited.at[cell.label, cell.column]
+        errors.add(cell.label, cell.column, bad_value_message(schema.by_name[cell.column], value))
+    check_unknown_columns(schema, edited[checked], errors)
+    check_actions(edited, actions, errors)
+    return Edits(typed.frame, columns, actions)
+
+
+def _check_keys(
+    schema: FrameSchema, edits: Edits, generated_keys: bool, errors: RowErrors
+) -> EditedKeys:
+    """Keys are complete, blank where allowed (new rows with a generated key), or invalid;
+    a key given to two edited rows blocks both."""
+    typed = edits.typed
+    active = edits.actions.isin(("upsert", "update", "create", "delete")).to_numpy(dtype=bool)
+    invalid: Mask = np.zeros(len(typed), dtype=bool)
+    for name in schema.key:
+        missing: Mask = typed[name].isna().to_numpy(dtype=bool)
+        if schema.by_name[name].required or (len(schema.key) == 1 and not generated_keys):
+            for label in typed.index[missing & active]:
+                errors.add(label, name, f"the key column {name!r} is empty")
+            invalid |= missing
+    generated: Mask = (
+        typed[schema.key[0]].isna().to_numpy(dtype=bool)
+        if generated_keys and len(schema.key) == 1
+        else np.zeros(len(typed), dtype=bool)
+    )
+    keys = EditedKeys(joined_keys(typed, schema.key), active & ~invalid & ~generated, generated)
+    repeated: Mask = np.zeros(len(typed), dtype=bool)
+    repeated[keys.keyed] = keys.joined[keys.keyed].duplicated(keep=False).to_numpy(dtype=bool)
+    twins = typed[repeated]
+    for label, key in zip(twins.index, key_tuples(twins, schema.key), strict=True):
+        errors.add(label, schema.key[0], f"duplicate key {key_text(key)}")
+    return keys
+
+
+def _match_to_original(
+    schema: FrameSchema, edits: Edits, keys: EditedKeys, loaded: LoadedRows, errors: RowErrors
+) -> Mask:
+    """Which edited rows exist as loaded; a create of one that does, or an update or
+    delete of one that does not, is refused."""
+    known = loaded.keys[loaded.addressable].to_numpy()
+    exists: Mask = keys.joined.isin(known).to_numpy(dtype=bool) & keys.keyed
+    actions, index = edits.actions, edits.typed.index
+    for label in index[(actions == "create").to_numpy(dtype=bool) & exists]:
+        errors.add(label, schema.key[0], "already exists; use update or upsert")
+    for label in index[actions.isin(("update", "delete")).to_numpy(dtype=bool) & ~exists]:
+        errors.add(label, schema.key[0], "does not exist")
+    return exists
+
+
+def _changed_cells(
+    edits: Edits, keys: EditedKeys, loaded: LoadedRows, exists: Mask, errors: RowErrors
+) -> pd.DataFrame:
+    """Which cells of the existing rows to upsert or update differ from the original
+    (a boolean frame); a change to a read-only column is refused."""
+    candidates: Mask = edits.actions.isin(("upsert", "update")).to_numpy(dtype=bool) & exists
+    rows = edits.typed[candidates]
+    before = loaded.rows_of(keys.joined[candidates])
+    changed = {}
+    for column in edits.columns:
+        new = rows[column.name].reset_index(drop=True)
+        old = before[column.name].reset_index(drop=True)
+        if column.dtype == "string":  # loaded "" or "  " is blank, as an edited one is
+            old = old.astype("string")
+            old = old.mask(old.str.strip() == "")
+        equal = (new == old).fillna(False).to_numpy(dtype=bool)
+        both_missing = (new.isna() & old.isna()).to_numpy(dtype=bool)
+        changed[column.name] = ~(equal | both_missing)
+    frame = pd.DataFrame(changed, index=rows.index, dtype=bool)
+    check_read_only(frame, edits.columns, errors)
+    return frame
+
+
+def _targets(edits: Edits, keys: EditedKeys, exists: Mask, changed: pd.DataFrame) -> Targets:
+    """New rows to create, existing rows with changed cells, rows a file deletes."""
+    actions = edits.actions
+    creating = actions.isin(("upsert", "create")).to_numpy(dtype=bool)
+    deleting = (actions == "delete").to_numpy(dtype=bool)
+    return Targets(
+        creates=edits.typed.index[creating & (keys.keyed | keys.generated) & ~exists],
+        changed=changed[changed.any(axis=1).to_numpy(dtype=bool)],
+        deletes=edits.typed.index[deleting & exists],
+    )
+
+
+def _validate(
+    schema: FrameSchema,
+    edits: Edits,
+    targets: Targets,
+    references: References,
+    checks: Sequence[RowCheck],
+    errors: RowErrors,
+) -> None:
+    """Column rules on new rows and on the changed cells of updates, the resource's own
+    checks on both, and the required columns a file left out for new rows."""
+    typed, creates, updates = edits.typed, targets.creates, targets.changed.index
+    validate_rows(typed.loc[creates], edits.columns, references, errors)
+    validate_rows(typed.loc[updates], edits.columns, references, errors, changed=targets.changed)
+    for check in checks:
+        for label, name, message in check(typed.loc[creates.union(updates)], references):
+            errors.add(label, name, message)
+    absent_required = [c.name for c in schema.columns if c.required and c not in edits.columns]
+    for label in creates:
+        for name in absent_required:
+            errors.add(label, name, f"{name!r} is required")
+
+
+def _collect(
+    plan: ChangePlan,
+    source: Source,
+    edits: Edits,
+    keys: EditedKeys,
+    loaded: LoadedRows,
+    targets: Targets,
+    errors: RowErrors,
+) -> None:
+    """The rows without errors as creates, updates and deletes; in the grid, loaded rows
+    whose key no edited row has any more are deletes too."""
+    add_creates(plan, edits.typed.loc[errors.valid(targets.creates)], edits.columns)
+    changed = targets.changed.loc[errors.valid(targets.changed.index)]
+    before = loaded.rows_of(keys.joined[changed.index])
+    add_updates(plan, edits.typed.loc[changed.index], before, changed)
+    deletes = errors.valid(targets.deletes)
+    add_deletes(plan, deletes, loaded.rows_of(keys.joined[deletes]))
+    if source == "grid":
+        kept = keys.joined[keys.keyed].to_numpy()
+        gone: Mask = ~loaded.keys.isin(kept).to_numpy(dtype=bool) & loaded.addressable
+        add_rows_gone(plan, loaded.frame[gone])
+
+
+def _row_errors(
+    errors: RowErrors, typed: pd.DataFrame | None, key: Sequence[str]
+) -> list[RowError]:
+    """The errors found, row by row, each with its row's key where ``typed`` has one."""
+    keys: dict[Hashable, Key] = {}
+    if typed is not None:
+        failed = typed[typed.index.isin(list(errors.by_label))]
+        keys = dict(zip(failed.index, key_tuples(failed, key), strict=True))
+    return [
+        RowError(row_name(label), keys.get(label), problem.column, problem.message)
+        for label, problems in errors.by_label.items()
+        for problem in problems
+    ]

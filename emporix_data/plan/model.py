@@ -1,0 +1,128 @@
+"""What a plan is made of: the rows to create, update or delete, and the rows refused.
+
+A ``ChangePlan`` is the one thing every write goes through (grid edits, uploads, audit
+fixes, undo): it is reviewed as ``changes_frame`` and ``errors_frame``, then pushed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+from emporix_data.frames import FrameSchema
+from emporix_data.keys import Key, key_text
+
+ACTION_COLUMN = "_action"
+ERROR_COLUMN = "_error"  # written into error files; ignored when they are read back
+ACTIONS = ("upsert", "update", "create", "delete", "ignore")
+Source = Literal["grid", "file"]
+Kind = Literal["create", "update", "delete"]
+
+
+@dataclass(frozen=True)
+class References:
+    """Ids that exist, for reference checks; ``None`` means "not known, do not check"."""
+
+    customers: frozenset[str] | None = None
+    legal_entities: frozenset[str] | None = None
+    segments: frozenset[str] | None = None
+    b2b_customers: frozenset[str] | None = None
+
+    def known(self, kind: str) -> frozenset[str] | None:
+        """The ids of ``kind`` (a field name, as a column's ``references`` names it)."""
+        ids: frozenset[str] | None = getattr(self, kind)
+        return ids
+
+
+# A resource's own rule across columns: (row label, column, message) for each problem.
+RowCheck = Callable[[pd.DataFrame, References], Iterable[tuple[Hashable, str, str]]]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    column: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """One row to create, update or delete, with the fields that change."""
+
+    kind: Kind
+    key: Key
+    row: str
+    values: dict[str, Any]
+    changes: tuple[FieldChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: str
+    key: Key | None
+    column: str | None
+    message: str
+
+
+@dataclass
+class ChangePlan:
+    resource: str
+    schema: FrameSchema
+    changes: list[RowChange] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    def of_kind(self, kind: Kind) -> list[RowChange]:
+        return [change for change in self.changes if change.kind == kind]
+
+    @property
+    def creates(self) -> list[RowChange]:
+        return self.of_kind("create")
+
+    @property
+    def updates(self) -> list[RowChange]:
+        return self.of_kind("update")
+
+    @property
+    def deletes(self) -> list[RowChange]:
+        return self.of_kind("delete")
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.changes and not self.errors
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "create": len(self.creates),
+            "update": len(self.updates),
+            "delete": len(self.deletes),
+            "invalid": len({error.row for error in self.errors}),
+        }
+
+    def changes_frame(self) -> pd.DataFrame:
+        """One line per changed field (creates and deletes: one line per row)."""
+        lines: list[tuple[str, Kind, str, str, str, str]] = []
+        for change in self.changes:
+            key = key_text(change.key)
+            if change.kind == "update":
+                lines += [
+                    (change.row, change.kind, key, c.column, _text(c.old), _text(c.new))
+                    for c in change.changes
+                ]
+            else:
+                lines.append((change.row, change.kind, key, "", "", ""))
+        return pd.DataFrame(lines, columns=["row", "action", "key", "column", "old", "new"])
+
+    def errors_frame(self) -> pd.DataFrame:
+        lines = [
+            (e.row, key_text(e.key) if e.key else "", e.column or "", e.message)
+            for e in self.errors
+        ]
+        return pd.DataFrame(lines, columns=["row", "key", "column", "error"])
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
