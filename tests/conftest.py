@@ -6,12 +6,18 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
+from hypothesis import settings
 
 from emporix_data.client import EmporixClient
 from emporix_data.sandbox import RunningSandbox, SandboxConfig, SeedSizes, start_sandbox
 from emporix_data.sandbox.admin_client import SandboxAdmin
 from emporix_data.settings import Settings
 from tests.support import SIZES, TenantApi, fetch_token, sandbox_admin, sandbox_settings
+
+# Speed is measured by the benchmark, not asserted in tests: no per-example deadline
+# (a loaded 2-core machine makes hypothesis' default 200 ms flaky).
+settings.register_profile("project", deadline=None)
+settings.load_profile("project")
 
 
 @pytest.fixture(scope="session")
