@@ -27,7 +27,8 @@ browser: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
-## test: the whole suite (lint, unit, HTTP against the sandbox, browser)
+## test: the whole suite (lint, types, unit, HTTP against the sandbox, browser)
 test: $(STAMP) browser lint
 	$(BIN)/pytest

@@ -59,7 +59,7 @@ def format_for(path: Path, explicit: str | None = None) -> ExportFormat:
     name = (explicit or path.suffix.lstrip(".")).lower()
     if name not in FORMATS:
         raise ValueError(f"unknown export format {name!r}: use one of {', '.join(FORMATS)}")
-    return name  # type: ignore[return-value]
+    return name
 
 
 def neutralise_cell(text: str) -> str:

@@ -5,7 +5,7 @@ Rows are read out column-wise, once: per-row ``.loc`` would dominate large plans
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -54,7 +54,7 @@ def add_updates(
         plan.changes.append(RowChange("update", key, row_name(label), values, diff))
 
 
-def add_deletes(plan: ChangePlan, labels: Sequence[Hashable], before: pd.DataFrame) -> None:
+def add_deletes(plan: ChangePlan, labels: pd.Index, before: pd.DataFrame) -> None:
     """Rows a file marks ``delete`` (``labels``), with their values as loaded (``before``)."""
     for label, values in zip(labels, records(before, plan.schema.names), strict=True):
         key = _key(values, plan.schema.key)

@@ -9,7 +9,7 @@ are checked here too. Every problem blocks only its own row.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,9 +40,9 @@ class RowErrors:
     def add(self, label: Hashable, column: str | None, message: str) -> None:
         self.by_label.setdefault(label, []).append(Problem(column, message))
 
-    def valid(self, labels: Iterable[Hashable]) -> list[Hashable]:
+    def valid(self, labels: pd.Index) -> pd.Index:
         """Those of ``labels`` that name rows without an error."""
-        return [label for label in labels if label not in self.by_label]
+        return labels[[label not in self.by_label for label in labels]]
 
 
 def row_name(label: Hashable) -> str:
