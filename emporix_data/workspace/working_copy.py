@@ -82,7 +82,7 @@ class Workspace:
         self.view = GridView(key, snapshot)
         return self.view
 
-    def saw(self, edits: EditorState) -> None:
+    def keep_edits(self, edits: EditorState) -> None:
         """Keep the editor's state of this run, for when Streamlit has dropped its own."""
         if self.view is not None:
             self.view = GridView(self.view.key, self.view.snapshot, edits)

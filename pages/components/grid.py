@@ -87,4 +87,4 @@ def grid(state: TableState, table: ResourceTable, spec: TableFilter) -> None:
         hide_index=True,
         width="stretch",
     )
-    work.saw(editor_state(view.key) or EditorState())
+    work.keep_edits(editor_state(view.key) or EditorState())

@@ -16,7 +16,7 @@ def planned(edits: dict, loaded: LoadedTable | None = None) -> ChangePlan:
     """The plan of these grid edits to all rows of ``loaded`` (30 customers by default)."""
     work = started(loaded or customers_table(30)).work
     work.show("view", work.frame)
-    work.saw(EditorState.of(edits))
+    work.keep_edits(EditorState.of(edits))
     return work.plan(References())
 
 

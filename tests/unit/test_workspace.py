@@ -71,7 +71,8 @@ def shown(work: Workspace, key: str, labels: list[int]) -> None:
 def test_grid_edits_are_applied_by_position_in_the_snapshot_shown():
     work = Workspace(customers())
     shown(work, "view-1", [1, 3, 5])
-    work.saw(EditorState.of({"edited_rows": {"1": {"firstName": "Edited"}}, "deleted_rows": [2]}))
+    edits = {"edited_rows": {"1": {"firstName": "Edited"}}, "deleted_rows": [2]}
+    work.keep_edits(EditorState.of(edits))
     edited = work.edited()
     assert edited.loc[3, "firstName"] == "Edited"
     assert 5 not in edited.index and len(edited) == 5
@@ -81,7 +82,7 @@ def test_grid_edits_are_applied_by_position_in_the_snapshot_shown():
 def test_edits_are_kept_across_filter_changes():
     work = Workspace(customers())
     shown(work, "filter-a", [0, 1])
-    work.saw(EditorState.of({"edited_rows": {0: {"lastName": "Kept"}}}))
+    work.keep_edits(EditorState.of({"edited_rows": {0: {"lastName": "Kept"}}}))
     assert work.fold()
     assert work.view is None
     shown(work, "filter-b", [2, 3])
@@ -95,7 +96,7 @@ def test_edits_are_kept_across_filter_changes():
 def test_the_editors_own_state_wins_over_the_kept_one_when_folding():
     work = Workspace(customers())
     shown(work, "view", [0])
-    work.saw(EditorState.of({"edited_rows": {0: {"lastName": "Older"}}}))
+    work.keep_edits(EditorState.of({"edited_rows": {0: {"lastName": "Older"}}}))
     work.fold(EditorState.of({"edited_rows": {0: {"lastName": "Newer"}}}))
     assert work.frame.loc[0, "lastName"] == "Newer"
 
@@ -103,7 +104,7 @@ def test_the_editors_own_state_wins_over_the_kept_one_when_folding():
 def test_rows_added_in_the_grid_become_creates_labelled_after_the_last_row():
     work = Workspace(customers(3))
     shown(work, "view", [1])
-    work.saw(EditorState.of({"added_rows": [{"contactEmail": "new@example.com"}]}))
+    work.keep_edits(EditorState.of({"added_rows": [{"contactEmail": "new@example.com"}]}))
     work.fold()
     assert list(work.frame.index) == [0, 1, 2, 3]
     assert work.frame.loc[3, "contactEmail"] == "new@example.com"
@@ -116,7 +117,7 @@ def test_rows_added_in_the_grid_become_creates_labelled_after_the_last_row():
 def test_rows_deleted_in_the_grid_become_deletes():
     work = Workspace(customers())
     shown(work, "view", [2, 4])
-    work.saw(EditorState.of({"deleted_rows": [1]}))
+    work.keep_edits(EditorState.of({"deleted_rows": [1]}))
     plan = work.plan(NO_REFERENCES)
     assert [c.key for c in plan.deletes] == [("00000004",)]
 
@@ -147,7 +148,7 @@ def test_pending_rows_are_added_and_removed_by_key():
 def test_removing_rows_keeps_the_grids_edits_first():
     work = Workspace(customers())
     shown(work, "view", [0, 1])
-    work.saw(EditorState.of({"edited_rows": {1: {"lastName": "Before-Remove"}}}))
+    work.keep_edits(EditorState.of({"edited_rows": {1: {"lastName": "Before-Remove"}}}))
     work.remove_rows([("00000000",)])
     assert work.view is None
     assert work.frame.loc[1, "lastName"] == "Before-Remove"
@@ -190,7 +191,7 @@ def test_after_a_push_failed_and_conflicting_rows_stay_pending():
     state = state_of(customers())
     work = state.work
     shown(work, "view", [0, 1, 2])
-    work.saw(
+    work.keep_edits(
         EditorState.of(
             {
                 "edited_rows": {0: {"lastName": "Failed"}, 1: {"lastName": "Applied"}},
@@ -242,12 +243,12 @@ def test_the_plan_is_kept_until_what_it_is_made_of_changes():
     work.fold()
     shown(work, "filter-b", [2])
     assert work.plan(NO_REFERENCES) is first, "a filter change alone keeps the plan"
-    work.saw(EditorState.of({"edited_rows": {0: {"lastName": "Edited"}}}))
+    work.keep_edits(EditorState.of({"edited_rows": {0: {"lastName": "Edited"}}}))
     edited = work.plan(NO_REFERENCES)
     assert edited is not first and edited.counts()["update"] == 1
-    work.saw(EditorState.of({"edited_rows": {0: {"lastName": "Edited"}}}))
+    work.keep_edits(EditorState.of({"edited_rows": {0: {"lastName": "Edited"}}}))
     assert work.plan(NO_REFERENCES) is edited, "the same edits, compared by value"
-    work.saw(EditorState.of({"edited_rows": {0: {"lastName": "Again"}}}))
+    work.keep_edits(EditorState.of({"edited_rows": {0: {"lastName": "Again"}}}))
     assert work.plan(NO_REFERENCES).updates[0].changes[0].new == "Again"
     file = work.loaded.frame.iloc[[0]].assign(firstName="From-File")
     assert work.plan(NO_REFERENCES, file).updates[0].changes[0].new == "From-File"
@@ -262,7 +263,7 @@ def test_forgetting_a_table_reloads_it_unless_edits_are_pending():
     assert clean.workspace is None and not clean.stale
     edited = state_of(customers())
     shown(edited.work, "view", [0])
-    edited.work.saw(EditorState.of({"edited_rows": {0: {"lastName": "Unfolded"}}}))
+    edited.work.keep_edits(EditorState.of({"edited_rows": {0: {"lastName": "Unfolded"}}}))
     edited.forget()
     assert edited.workspace is not None and edited.stale
     edited.start(customers(), NOW)
@@ -279,7 +280,7 @@ def test_the_grid_gets_a_new_key_whenever_the_working_copy_changes():
     state.fold()
     assert state.editor_key(spec) == key, "a view without edits changes nothing"
     shown(state.work, key, [0])
-    state.work.saw(EditorState.of({"edited_rows": {0: {"lastName": "New"}}}))
+    state.work.keep_edits(EditorState.of({"edited_rows": {0: {"lastName": "New"}}}))
     state.fold()
     assert state.editor_key(spec) != key
     before = state.editor_key(spec)
