@@ -1,7 +1,7 @@
 """B2B contact assignments, with legal entity and customer names beside their ids."""
 
 from pages.common import require_app_navigation
-from pages.table_page import render_table_page
+from pages.components.table import render_table_page
 
 require_app_navigation("pages/contact_assignments.py")
 

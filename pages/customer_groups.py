@@ -5,7 +5,8 @@ from collections.abc import Sequence
 import streamlit as st
 
 from pages.common import get_connection, require_app_navigation
-from pages.table_page import render_table_page, use_site
+from pages.components.state import site_choice
+from pages.components.table import render_table_page
 
 require_app_navigation("pages/customer_groups.py")
 
@@ -16,15 +17,11 @@ PICKER = f"{NAME}:site-picker"
 def site_picker() -> dict[str, Sequence[object]]:
     """The site whose relations are loaded and pushed; each site keeps its own edits."""
     settings = get_connection().settings
-    known: list[str] = st.session_state.setdefault(
-        f"{NAME}:sites:{settings.tenant}", [settings.site]
-    )
-    typed = (st.session_state.get(PICKER) or "").strip()
-    if typed and typed not in known:
-        known.append(typed)
+    sites = site_choice(NAME)
+    sites.remember(st.session_state.get(PICKER))
     chosen = st.selectbox(
         "Site",
-        known,
+        sites.known,
         key=PICKER,
         accept_new_options=True,
         persist_state="session",
@@ -33,7 +30,7 @@ def site_picker() -> dict[str, Sequence[object]]:
             "Type another site code to open it."
         ),
     )
-    return {"site": [use_site(NAME, chosen)]}
+    return {"site": [sites.choose(chosen)]}
 
 
 render_table_page(NAME, top=site_picker)

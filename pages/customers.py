@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from pages.common import count_of, require_app_navigation
-from pages.table_page import render_table_page
+from pages.components.table import render_table_page
 
 require_app_navigation("pages/customers.py")
 

@@ -5,7 +5,7 @@ import streamlit as st
 
 from emporix_data import insights
 from pages.common import get_connection, require_app_navigation
-from pages.table_page import loaded_table
+from pages.components.loading import loaded_table
 
 require_app_navigation("pages/overview.py")
 

@@ -6,15 +6,14 @@ import streamlit as st
 
 from emporix_data.errors import EmporixError
 from emporix_data.journal import PushEntry
-from emporix_data.push import PushReport, push_plan, resume_push
-from emporix_data.undo import UndoPlan, plan_undo
+from emporix_data.push import push_plan, resume_push
+from emporix_data.undo import plan_undo
 from pages.common import get_client, get_journal, push_origin, require_app_navigation
-from pages.table_page import deletes_confirmed, forget_loaded, push_bar, review, show_report
+from pages.components.push import forget_loaded, push_bar
+from pages.components.review import deletes_confirmed, review, show_report
+from pages.components.state import history_state
 
 require_app_navigation("pages/push_history.py")
-
-UNDO_KEY = "history:undo"
-REPORT_KEY = "history:report"
 
 
 def send_again(entry: PushEntry, *, retry_failed: bool) -> None:
@@ -27,16 +26,17 @@ def send_again(entry: PushEntry, *, retry_failed: bool) -> None:
         st.error(f"Could not resume push {entry.id}: {exc}")
         return
     forget_loaded(entry.resource)
-    st.session_state[REPORT_KEY] = report
+    history_state().report = report
     st.rerun()
 
 
 def undo_section(entry: PushEntry) -> None:
-    planned: UndoPlan | None = st.session_state.get(UNDO_KEY)
+    state = history_state()
+    planned = state.undo
     if planned is None or planned.push_id != entry.id:
         if st.button("Plan the undo of this push", icon=":material/undo:", key="history:plan"):
             try:
-                st.session_state[UNDO_KEY] = plan_undo(get_client(), get_journal(), entry.id)
+                state.undo = plan_undo(get_client(), get_journal(), entry.id)
             except (ValueError, EmporixError) as exc:
                 st.error(f"Cannot undo push {entry.id}: {exc}")
                 return
@@ -65,17 +65,18 @@ def undo_section(entry: PushEntry) -> None:
             origin=push_origin(f"page Push history (undo of {entry.id})"),
             undo_of=entry.id,
         )
-        st.session_state.pop(UNDO_KEY, None)
+        state.undo = None
         forget_loaded(entry.resource)
-        st.session_state[REPORT_KEY] = report
+        state.report = report
         st.rerun()
 
 
 st.title("Push history")
 journal = get_journal()
-report: PushReport | None = st.session_state.pop(REPORT_KEY, None)
-if report is not None:
-    show_report(report, f"Push {report.push_id}")
+shown = history_state()
+if shown.report is not None:  # once, right after the push or resume
+    show_report(shown.report, f"Push {shown.report.push_id}")
+    shown.report = None
 history = journal.history()
 history = history[history["tenant"] == get_client().tenant]
 if history.empty:

@@ -8,20 +8,14 @@ import pandas as pd
 import streamlit as st
 
 from emporix_data.frames import read_path
+from emporix_data.keys import Key, key_tuples
 from emporix_data.resources.segments import list_segments
 from emporix_data.tables import LoadedTable
 from pages.common import count_of, get_client, require_app_navigation
-from pages.table_page import (
-    FAILURES,
-    add_pending_rows,
-    loaded_table,
-    remove_pending_rows,
-    render_table_page,
-    row_keys,
-    selected_rows,
-    set_selected_keys,
-    working_frame,
-)
+from pages.components.grid import add_pending_rows, fold_grid, remove_pending_rows
+from pages.components.loading import FAILURES, loaded_state
+from pages.components.state import table_state
+from pages.components.table import render_table_page
 
 require_app_navigation("pages/segment_memberships.py")
 
@@ -80,22 +74,23 @@ def add_members(segment: str, numbers: Iterable[str], customers: LoadedTable) ->
         for number in dict.fromkeys(numbers)
     ]
     candidates = pd.DataFrame(rows, columns=KEY_COLUMNS)
-    present = set(row_keys(working_frame(NAME), KEY_COLUMNS))
-    new = [key not in present for key in row_keys(candidates, KEY_COLUMNS)]
-    skipped = len(candidates) - sum(new)
-    if any(new):
-        add_pending_rows(NAME, candidates[new])
+    state = table_state(NAME)
+    fold_grid(state)
+    new = state.work.rows_not_present(candidates)
+    skipped = len(candidates) - len(new)
+    if len(new):
+        add_pending_rows(state, new)
     st.toast(
-        f"{count_of(sum(new), 'membership')} added to the pending changes"
+        f"{count_of(len(new), 'membership')} added to the pending changes"
         + (f"; {count_of(skipped, 'customer')} already in the segment" if skipped else "")
     )
 
 
 def add_customers_form() -> None:
-    customers = loaded_table("customers")
+    customers = loaded_state("customers")
     names = segments()
     picked = [s for s in st.session_state.get(SEGMENTS_KEY) or [] if s in names]
-    selected = selected_rows("customers")["customerNumber"].dropna().tolist()
+    selected = customers.selected_rows()["customerNumber"].dropna().tolist()
     with st.expander(
         "Add customers to a segment", icon=":material/group_add:", expanded=bool(selected)
     ):
@@ -118,7 +113,7 @@ def add_customers_form() -> None:
                 disabled=not (selected and segment),
                 type="primary",
             ):
-                add_members(segment, selected, customers)
+                add_members(segment, selected, customers.loaded)
             st.page_link(
                 "pages/customers.py", label="Select customers", icon=":material/check_box:"
             )
@@ -128,12 +123,14 @@ def add_customers_form() -> None:
                 key="memberships:add:numbers",
             )
             if st.button("Add to pending changes", key="memberships:add:go", disabled=not segment):
-                add_members(segment, [n for n in re.split(r"[\s,;]+", pasted) if n], customers)
+                numbers = [n for n in re.split(r"[\s,;]+", pasted) if n]
+                add_members(segment, numbers, customers.loaded)
 
 
-def remove_selected(keys: list[tuple[object, ...]]) -> None:
-    removed = remove_pending_rows(NAME, keys)
-    set_selected_keys(NAME, [])
+def remove_selected(keys: list[Key]) -> None:
+    state = table_state(NAME)
+    removed = remove_pending_rows(state, keys)
+    state.select([])
     st.toast(f"{count_of(removed, 'membership')} marked for removal: review and push below")
 
 
@@ -145,7 +142,7 @@ def removal_actions(selected: pd.DataFrame) -> None:
         icon=":material/group_remove:",
         disabled=selected.empty,
         on_click=remove_selected,
-        args=(row_keys(selected, KEY_COLUMNS),),
+        args=(key_tuples(selected, KEY_COLUMNS),),
     )
 
 

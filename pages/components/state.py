@@ -1,0 +1,88 @@
+"""The one place page state lives in ``st.session_state``: one ``TableState`` per table,
+tenant and site, the site a per-site table shows, and Push history's state. Pages ask
+these functions and never build session-state keys themselves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeVar
+
+import streamlit as st
+
+from emporix_data.client import EmporixClient
+from emporix_data.push import PushReport
+from emporix_data.tables import TABLES
+from emporix_data.undo import UndoPlan
+from emporix_data.workspace import EditorState, SiteChoice, TableState
+from pages.common import get_client, get_connection
+
+Kept = TypeVar("Kept")
+
+
+@dataclass
+class HistoryState:
+    """Push history's undo being reviewed, and the report of its last push or resume."""
+
+    undo: UndoPlan | None = None
+    report: PushReport | None = None
+
+
+def _kept(key: str, fresh: Kept) -> Kept:
+    """The object kept under ``key``, or else ``fresh``, kept there from now on."""
+    kept = st.session_state.get(key)
+    if isinstance(kept, type(fresh)):
+        return kept
+    st.session_state[key] = fresh
+    return fresh
+
+
+def is_per_site(name: str) -> bool:
+    return "site" in TABLES[name].schema.key
+
+
+def state_key(name: str, tenant: str, site: str | None) -> str:
+    return f"table:{name}:{tenant}:{site or ''}"
+
+
+def site_choice(name: str) -> SiteChoice:
+    """The site a per-site table shows in this session, and the sites opened so far."""
+    settings = get_connection().settings
+    key = f"sites:{name}:{settings.tenant}"
+    return _kept(key, SiteChoice(settings.site))
+
+
+def table_site(name: str) -> str | None:
+    """The site a per-site table is shown for; None for tables that are not per site."""
+    return site_choice(name).chosen if is_per_site(name) else None
+
+
+def table_state(name: str) -> TableState:
+    """The state of ``name`` for the connected tenant and the site shown."""
+    tenant = get_connection().settings.tenant
+    site = table_site(name)
+    return _kept(state_key(name, tenant, site), TableState(name, tenant, site))
+
+
+def table_states(name: str) -> list[TableState]:
+    """Every kept state of ``name`` for the connected tenant, one per site."""
+    tenant = get_connection().settings.tenant
+    return [
+        value
+        for value in st.session_state.values()
+        if isinstance(value, TableState) and value.name == name and value.tenant == tenant
+    ]
+
+
+def table_client(state: TableState) -> EmporixClient:
+    """A client for the table's site (the configured client for other tables)."""
+    return get_client(state.site)
+
+
+def editor_state(key: str) -> EditorState | None:
+    """The grid editor's own state, while Streamlit keeps it (the last run showed it)."""
+    state = st.session_state.get(key)
+    return None if state is None else EditorState.of(state)
+
+
+def history_state() -> HistoryState:
+    return _kept("history:state", HistoryState())

@@ -1,0 +1,76 @@
+"""The page every resource table shares: load, filter, edit or select, review, push, files.
+
+Tables whose key has a ``site`` column are kept per site: their state is the chosen
+site's, and they are loaded and pushed with a client for that site.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from emporix_data.filters import filter_mask
+from emporix_data.tables import TABLES
+from emporix_data.workspace import with_view_edits
+from pages.components.files import files_section
+from pages.components.filters import Picks, filter_controls
+from pages.components.grid import grid
+from pages.components.loading import loaded_state
+from pages.components.push import push_section
+from pages.components.review import change_plan, last_report, review
+from pages.components.selection import SELECT, mode_control, selection_grid
+
+
+def render_table_page(
+    name: str,
+    *,
+    top: Callable[[], Picks | None] | None = None,
+    before_grid: Callable[[], None] | None = None,
+    on_selection: Callable[[pd.DataFrame], None] | None = None,
+) -> None:
+    """The whole page of a table.
+
+    ``top`` runs first (before the load), e.g. to choose a site or segments; the picks
+    it returns limit the grid. ``on_selection`` gets the selected rows and offers the
+    page's actions on them; with it, the grid can switch to selecting rows.
+    """
+    table = TABLES[name]
+    st.title(table.title)
+    fixed = dict(top() or {}) if top else {}
+    state = loaded_state(name)
+    top_row = st.columns([4, 1])
+    top_row[0].caption(f"Loaded {len(state.loaded.frame):,} rows at {state.loaded_at:%H:%M}")
+    if state.stale:
+        st.info(
+            "A push from Push history changed this table since it was loaded. Reload to see "
+            "the current state (your pending edits are then discarded)."
+        )
+    if top_row[1].button("Reload", icon=":material/refresh:", key=state.widget_key("reload")):
+        loaded_state(name, reload=True)
+        st.rerun()
+    last_report(state, table)
+    if before_grid:
+        before_grid()
+    spec = filter_controls(state, table.schema, state.work.frame, fixed)
+    if on_selection is not None and mode_control(state) == SELECT:
+        on_selection(selection_grid(state, table, spec))
+    else:
+        grid(state, table, spec)
+    # Read now what a download needs: it runs outside the script, when clicked.
+    frame, view = state.work.frame, state.work.view
+    search = state.kept_search_text(frame)
+
+    def filtered() -> pd.DataFrame:
+        edited = with_view_edits(frame, view)
+        return edited[filter_mask(edited, spec, search if edited is frame else None)]
+
+    uploaded = files_section(state, filtered)
+    plan = change_plan(state, table, uploaded)
+    st.subheader("Review changes" + (" from the uploaded file" if uploaded is not None else ""))
+    if plan.is_empty:
+        st.caption("No pending changes.")
+        return
+    review(table, plan)
+    push_section(state, table, plan)
