@@ -57,7 +57,7 @@ def address_column(customer_columns: Sequence[str], part: str) -> str | None:
 
 
 def customer_360_sql(customer_columns: Sequence[str]) -> str:
-    """The view: one row per customer, its columns, and what the other tables say of it.
+    """customer_360: one row per customer, its columns, and what the other tables say of it.
 
     Each source is aggregated per customer first, so the joins never multiply rows.
     Lists are sorted, texts joined in sorted order: the same data gives the same row.
@@ -113,8 +113,8 @@ LEFT JOIN cg ON cg.customerId = c.customerNumber
 
 
 def _distinct(value: str) -> str:
-    """The distinct values of a group as a sorted list, blanks left out (NULL if none)."""
-    return f"list_sort(list(DISTINCT {value}) FILTER (WHERE {value} IS NOT NULL))"
+    """The distinct values of a group as a sorted list; ``list_distinct`` drops NULLs."""
+    return f"list_sort(list_distinct(list({value})))"
 
 
 def _joined(value: str, separator: str) -> str:

@@ -212,7 +212,10 @@ class ReportEngine:
                 with self._watch_lock:
                     self._running = None
                 watchdog.cancel()
-            frame = result_frame(table)
+            try:
+                frame = result_frame(table)
+            except pa.ArrowException as exc:
+                raise ReportError(f"The result cannot be shown as a table: {exc}") from None
             return ReportResult(frame, time.perf_counter() - started, self.display_rows)
 
     def _check_statement(self, sql: str) -> None:

@@ -231,6 +231,11 @@ def test_results_have_the_dashboards_dtypes(engine):
     assert frame["month"].dt.strftime("%Y-%m").tolist()[:3] == ["2024-01", "2024-01", "2024-02"]
 
 
+def test_a_result_pandas_cannot_hold_is_one_line_too(engine):
+    message = refused(engine, "SELECT union_value(k := 1) AS u")
+    assert message.startswith("The result cannot be shown as a table: ")
+
+
 def test_months_are_cut_in_utc(engine):
     """Bob signed up 2024-01-31 23:30 UTC: January, whatever the machine's time zone."""
     month = engine.run(
