@@ -14,6 +14,7 @@ as a built-in one takes its place, so a built-in report is changed by saving a c
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -48,15 +49,11 @@ class SavedReport:
         if self.description:
             header.append(f"-- description: {self.description}")
         if self.chart is not None:
-            fields = [f"{key}={value}" for key, value in self.chart_fields()]
-            header.append(f"-- chart: {' '.join([self.chart.kind, *fields])}")
+            chart = self.chart
+            named = (("x", chart.x), ("y", chart.y), ("color", chart.color))
+            fields = [f"{key}={shlex.quote(value)}" for key, value in named if value]
+            header.append(f"-- chart: {' '.join([chart.kind, *fields])}")
         return "\n".join(header) + "\n" + self.sql.strip() + "\n"
-
-    def chart_fields(self) -> list[tuple[str, str]]:
-        if self.chart is None:
-            return []
-        named = (("x", self.chart.x), ("y", self.chart.y), ("color", self.chart.color))
-        return [(key, value) for key, value in named if value]
 
 
 def check_name(name: str) -> str:

@@ -242,6 +242,11 @@ def test_saving_writes_a_plain_file_that_reads_back_the_same(tmp_path):
     assert find_report("vip_by_country", folder) == saved
 
 
+def test_chart_columns_with_spaces_survive_the_round_trip(tmp_path):
+    save_report(tmp_path, "spaced", "SELECT 1", chart='bar x="created at" y=n')
+    assert find_report("spaced", tmp_path).chart == ChartSpec("bar", "created at", "n")
+
+
 def test_saving_does_not_overwrite_unless_asked(tmp_path):
     save_report(tmp_path, "mine", "SELECT 1")
     with pytest.raises(ReportError, match=r"^A report named mine exists already"):
