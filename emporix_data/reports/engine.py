@@ -126,7 +126,8 @@ def result_frame(table: pa.Table) -> pd.DataFrame:
             if converted is None:
                 converted = column.cast(pa.float64())
             table = table.set_column(position, field.name, converted)
-    return table.to_pandas(types_mapper=_NULLABLE.get, date_as_object=False)
+    frame: pd.DataFrame = table.to_pandas(types_mapper=_NULLABLE.get, date_as_object=False)
+    return frame
 
 
 class ReportEngine:

@@ -7,7 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 
-from emporix_data.client import EmporixClient, ProgressCallback
+from emporix_data.client import EmporixClient
+from emporix_data.pagination import ProgressCallback
 from emporix_data.reports.catalog import TABLE_SCHEMAS
 from emporix_data.resources.legal_entities import LEGAL_ENTITY_SCHEMA, list_legal_entities
 from emporix_data.resources.segments import SEGMENT_SCHEMA, list_segments
