@@ -5,15 +5,9 @@ them, with a deterministic synthetic tenant, fault injection and test admin rout
 ``/_sandbox/``.
 """
 
+from emporix_data.sandbox.process import SandboxProcess, start_sandbox_process
 from emporix_data.sandbox.seed import SeedSizes
-from emporix_data.sandbox.server import (
-    RunningSandbox,
-    SandboxConfig,
-    SandboxProcess,
-    serve,
-    start_sandbox,
-    start_sandbox_process,
-)
+from emporix_data.sandbox.server import RunningSandbox, SandboxConfig, serve, start_sandbox
 
 __all__ = [
     "RunningSandbox",

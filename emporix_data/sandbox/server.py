@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import multiprocessing
 import socket
 import sqlite3
 import threading
 from dataclasses import dataclass, field, replace
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -169,75 +165,6 @@ def start_sandbox(config: SandboxConfig, host: str = "127.0.0.1", port: int = 0)
         raise RuntimeError("the sandbox server did not start")
     bound_port = sock.getsockname()[1]
     return RunningSandbox(config, f"http://{host}:{bound_port}", server, thread, tenant)
-
-
-class SandboxProcess:
-    """A sandbox served by a child process: its own interpreter and GIL, as a remote API
-    would be, so that measuring a client does not also measure the server's CPU time."""
-
-    def __init__(
-        self,
-        config: SandboxConfig,
-        url: str,
-        reused: bool,
-        process: BaseProcess,
-        control: Connection,
-    ) -> None:
-        self.config = config
-        self.url = url
-        self.reused = reused
-        self._process = process
-        self._control = control
-
-    def stop(self) -> None:
-        if self._process.is_alive():
-            with contextlib.suppress(OSError):
-                self._control.send("stop")
-            self._process.join(timeout=30)
-        if self._process.is_alive():
-            self._process.terminate()
-            self._process.join(timeout=10)
-        self._control.close()
-
-    def __enter__(self) -> SandboxProcess:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-
-def _serve_in_child(config: SandboxConfig, host: str, control: Connection) -> None:
-    running = start_sandbox(config, host)
-    control.send((running.url, running.reused))
-    try:
-        control.recv()  # "stop", or EOFError when the parent is gone
-    except EOFError:
-        pass
-    finally:
-        running.stop()
-
-
-def start_sandbox_process(
-    config: SandboxConfig, host: str = "127.0.0.1", timeout_s: float = 900
-) -> SandboxProcess:
-    """Seed or reopen the data and serve it from a child process; return once it answers."""
-    context = multiprocessing.get_context("spawn")
-    control, child_end = context.Pipe()
-    process = context.Process(
-        target=_serve_in_child, args=(config, host, child_end), name="emporix-sandbox", daemon=True
-    )
-    process.start()
-    child_end.close()
-    try:
-        if not control.poll(timeout_s):
-            raise RuntimeError(f"the sandbox process did not start within {timeout_s:g} s")
-        url, reused = control.recv()
-    except (EOFError, RuntimeError) as exc:
-        process.terminate()
-        process.join(timeout=10)
-        control.close()
-        raise RuntimeError(f"the sandbox process failed to start: {exc or 'it exited'}") from None
-    return SandboxProcess(config, url, reused, process, control)
 
 
 def serve(config: SandboxConfig, host: str = "127.0.0.1", port: int = 8765) -> None:
