@@ -10,7 +10,7 @@ of the affected table, built through ``LoadedTable.plan`` in upload form (rows m
 ``_action``), so it is reviewed, pushed, journaled and undone like any edit; its push
 names the check as its origin (``origin_source``).
 
-Modules: ``model`` (findings, checks, fix plans), ``frames`` (what checks share),
+Modules: ``model`` (findings, checks, fix plans), ``lookups`` (what checks share),
 ``orphans``, ``b2b`` and ``emails`` (the checks and fixes), ``registry``, ``loading``
 (the tables checks read) and ``run`` (running, findings as frames, planning a fix).
 """

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from emporix_data.audit.frames import (
+from emporix_data.audit.lookups import (
     CONTACT_ASSIGNMENTS,
     CUSTOMERS,
     LEGAL_ENTITIES,

@@ -6,7 +6,7 @@ be, is for a person to decide.
 
 from __future__ import annotations
 
-from emporix_data.audit.frames import CUSTOMERS, present, single_row_findings
+from emporix_data.audit.lookups import CUSTOMERS, present, single_row_findings
 from emporix_data.audit.model import Finding, Frames
 from emporix_data.plan.cells import short
 from emporix_data.resources.customers import EMAIL_PATTERN

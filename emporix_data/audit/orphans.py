@@ -1,12 +1,15 @@
 """Orphans: memberships and contact assignments naming a customer or legal entity that no
 longer exists. The services do not cascade deletes, so these stay behind; deleting them
-is safe (they address nothing), and an undo puts them back."""
+is safe (they address nothing). An undo puts back what the API takes again: orphan
+memberships, but not contact assignments, whose service checks what they name.
+
+Customers are matched by customer number, as every reference in the tables is."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from emporix_data.audit.frames import (
+from emporix_data.audit.lookups import (
     CONTACT_ASSIGNMENTS,
     CUSTOMERS,
     LEGAL_ENTITIES,

@@ -17,7 +17,7 @@ from emporix_data.audit.emails import (
     find_duplicate_emails,
     find_invalid_emails,
 )
-from emporix_data.audit.frames import CONTACT_ASSIGNMENTS, CUSTOMERS, LEGAL_ENTITIES, MEMBERSHIPS
+from emporix_data.audit.lookups import CONTACT_ASSIGNMENTS, CUSTOMERS, LEGAL_ENTITIES, MEMBERSHIPS
 from emporix_data.audit.model import Check
 from emporix_data.audit.orphans import (
     ORPHAN_CONTACT_ASSIGNMENTS,

@@ -1,4 +1,5 @@
-"""What the checks share: the frames' names, and the ids and links read out of them."""
+"""Lookups the checks share over the loaded frames: their names, filled cells, ids among
+other ids, and which legal entities a customer belongs to."""
 
 from __future__ import annotations
 
