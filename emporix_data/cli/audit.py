@@ -77,7 +77,7 @@ def audit(
 ) -> None:
     """Find orphans, duplicates and half-linked B2B customers; with --fix, repair one check."""
     if fix is not None:
-        if check or output or fail_on_findings:
+        if check or output or fmt or fail_on_findings:
             fail("--fix takes no --check, --output or --fail-on-findings: it fixes one check")
         try:
             fixing = fixable_check(fix)
@@ -87,6 +87,8 @@ def audit(
         return
     if dry_run or yes:
         fail("--dry-run and --yes go with --fix")
+    if fmt and not output:
+        fail("--format goes with --output")
     checks = _named(check or [])
     try:
         file_format = format_for(output, fmt) if output else None
@@ -98,7 +100,10 @@ def audit(
     _print_results(results)
     found = sum(len(result.findings) for result in results)
     if output and file_format:
-        write_frame(findings_frame(results), output, file_format)
+        try:
+            write_frame(findings_frame(results), output, file_format)
+        except OSError as exc:
+            fail(f"cannot write {output}: {exc}")
         stderr.print(f"Wrote {found} findings to {output} ({file_format}).")
     if fail_on_findings and found:
         raise typer.Exit(code=1)
