@@ -20,6 +20,7 @@ navigation = st.navigation(
             "pages/customer_groups.py", title="Customer groups", icon=":material/local_shipping:"
         ),
         st.Page("pages/push_history.py", title="Push history", icon=":material/history:"),
+        st.Page("pages/data_quality.py", title="Data quality", icon=":material/rule:"),
     ]
 )
 st.session_state[NAVIGATION_READY] = True

@@ -4,6 +4,11 @@ Updates are set back to their before-values, created rows are deleted, deleted r
 recreated from their before-images. The inverse is planned against the live table, so it
 is validated and diffed like an uploaded file; a row someone changed after the push is
 not undone but reported, because undoing it would overwrite their change.
+
+The inverse is not checked against references (nor by row checks that read them), which
+guard new edits: an undo puts back what the API held before the push, such as the
+membership of a customer that no longer exists that an audit fix deleted. The API
+still refuses what it cannot take, row by row.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from emporix_data.journal import Journal, PushEntry
 from emporix_data.keys import Key
 from emporix_data.operations import Document, KeyedDocuments
 from emporix_data.plan import ACTION_COLUMN, ChangePlan, RowError
-from emporix_data.tables import LoadedTable, load_references, load_table
+from emporix_data.tables import LoadedTable, load_table
 
 
 @dataclass(frozen=True)
@@ -57,9 +62,8 @@ def plan_undo(client: EmporixClient, journal: Journal, push_id: str) -> UndoPlan
     if entry.tenant != client.tenant:
         raise ValueError(f"push {push_id} was made on tenant {entry.tenant}, not {client.tenant}")
     loaded = load_table(client, entry.resource)
-    references = load_references(client, loaded.table.references)
     edited, stale = inverse_edits(entry, loaded)
-    plan = loaded.plan(edited, "file", references)
+    plan = loaded.plan(edited, "file")
     plan.errors.extend(stale)
     recreated: dict[Key, Document] = {
         row.change.key: row.before

@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from emporix_data.bench.audit import measure_audit
 from emporix_data.bench.dashboard import measure_dashboard_filter
 from emporix_data.bench.options import Options, parse_args
 from emporix_data.bench.report import Row, describe, table
@@ -47,6 +48,8 @@ def run(options: Options) -> list[Row]:
                 _step("building a change plan")
                 bench.change_plan(customers)
                 del customers
+                _step("auditing")
+                bench.rows.append(measure_audit(bench.client, bench.meter, options.customers))
                 if options.browser:
                     _step("timing filters in the dashboard")
                     bench.rows.append(measure_dashboard_filter(bench.settings, current))

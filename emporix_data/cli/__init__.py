@@ -8,12 +8,12 @@ more entry in ``COMMAND_MODULES`` (whose order is the order of ``--help``).
 
 import typer
 
-from emporix_data.cli import files, journal, tools
+from emporix_data.cli import audit, files, journal, tools
 
-COMMAND_MODULES = (tools, files, journal)
+COMMAND_MODULES = (tools, files, journal, audit)
 
 app = typer.Typer(
-    help="Emporix data ops: sandbox, exports, plans, journaled pushes, resume and undo.",
+    help="Emporix data ops: sandbox, exports, plans, journaled pushes, resume, undo, audit.",
     no_args_is_help=True,
 )
 for module in COMMAND_MODULES:

@@ -1,14 +1,16 @@
 """The one place page state lives in ``st.session_state``: one ``TableState`` per table,
-tenant and site, the site a per-site table shows, and Push history's state. Pages ask
-these functions and never build session-state keys themselves."""
+tenant and site, the site a per-site table shows, Push history's state and Data
+quality's. Pages ask these functions and never build session-state keys themselves."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TypeVar
 
 import streamlit as st
 
+from emporix_data.audit import AuditData, CheckResult, FixPlan
 from emporix_data.client import EmporixClient
 from emporix_data.push import PushReport
 from emporix_data.tables import TABLES
@@ -25,6 +27,19 @@ class HistoryState:
 
     undo: UndoPlan | None = None
     report: PushReport | None = None
+
+
+@dataclass
+class AuditState:
+    """Data quality: the data audited and when, each check's result, the fix under
+    review, and the push of the last fix (with the check it fixed)."""
+
+    data: AuditData | None = None
+    results: list[CheckResult] = field(default_factory=list)
+    audited_at: datetime | None = None
+    fix: FixPlan | None = None
+    report: PushReport | None = None
+    fixed: str = ""
 
 
 def _kept(key: str, fresh: Kept) -> Kept:
@@ -86,3 +101,8 @@ def editor_state(key: str) -> EditorState | None:
 
 def history_state() -> HistoryState:
     return _kept("history:state", HistoryState())
+
+
+def audit_state() -> AuditState:
+    """Data quality's state for the connected tenant."""
+    return _kept(f"audit:state:{get_connection().settings.tenant}", AuditState())

@@ -38,6 +38,7 @@ def test_every_operation_is_measured_against_the_naive_client(rows):
         "push 60 membership upserts",
         "push 12 customer field updates",
         "build a change plan for 600 rows, 1% edited",
+        "audit: all checks over 600 customers",
     ]
     load = rows["load 600 customers into a frame"]
     assert load.ours_requests == 1  # one page of 1,000 holds them all
@@ -55,6 +56,14 @@ def test_pushes_use_bulk_chunks_and_batched_rereads(rows):
     updates = rows["push 12 customer field updates"]
     assert updates.ours_requests == 1 + 12  # one re-read of all 12 rows, then a PATCH each
     assert "0 answered 429" in updates.note
+
+
+def test_the_audit_row_runs_every_check_on_frames_already_loaded(rows):
+    audit = rows["audit: all checks over 600 customers"]
+    assert audit.ours_requests == 0  # the frames are loaded before the clock starts
+    assert "7 checks" in audit.note and "(customers 600, " in audit.note
+    assert "b2b-without-contact-assignment " in audit.note
+    assert audit.target == "≤ 2 s"
 
 
 def test_the_table_has_a_line_per_operation_with_its_target(rows):

@@ -117,11 +117,11 @@ def test_450_membership_adds_take_exactly_3_bulk_requests(client, admin):
     members = set(loaded.frame.query("segmentId == @segment")["customerId"])
     ghosts = [f"ghost-{i}" for i in range(450)]
     candidates = ([c for c in b2c if c not in members] + ghosts)[:450]
+    # The ghosts' memberships name a legal entity that does not exist: the API refuses them.
+    entities = ["no-such-entity" if c.startswith("ghost-") else None for c in candidates]
+    added = {"segmentId": segment, "customerId": candidates, "legalEntityId": entities}
     edited = pd.concat(
-        [
-            loaded.frame,
-            pd.DataFrame({"segmentId": segment, "customerId": candidates}, dtype="string"),
-        ],
+        [loaded.frame, pd.DataFrame(added, dtype="string")],
         ignore_index=True,
     )
     table = TABLES["segment-memberships"]

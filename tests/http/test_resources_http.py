@@ -166,14 +166,19 @@ def test_b2c_and_b2b_single_memberships_round_trip(client, tenant):
 def test_450_bulk_upserts_take_3_requests_and_every_row_gets_its_own_result(client, admin):
     segment = list_segments(client)[1].id
     b2c = [c.key for c in list_customers(client) if c.businessModel == "B2C"]
-    # 450 rows: real customers, and every 7th one a customer that does not exist.
+    # 450 rows: real customers, and every 7th one for a legal entity that does not exist.
     customers = [f"missing-{i}" if i % 7 == 0 else b2c[i % len(b2c)] for i in range(450)]
     table = TABLES["segment-memberships"]
     plan = ChangePlan(
         table.name,
         table.schema,
         changes=[
-            RowChange("create", (segment, customer, None), f"row {i}", {"customerId": customer})
+            RowChange(
+                "create",
+                (segment, customer, "no-such-entity" if i % 7 == 0 else None),
+                f"row {i}",
+                {"customerId": customer},
+            )
             for i, customer in enumerate(customers)
         ],
     )

@@ -143,7 +143,7 @@ def test_encoded_ids_are_stored_and_seen_encoded(api, admin):
 
 
 def test_bulk_answers_207_per_item_and_refuses_more_than_200(api):
-    items = [{"customerId": "00000002"}, {"customerId": "ghost"}, {}]
+    items = [{"customerId": "00000002"}, {"customerId": "00000004", "legalEntityId": "ghost"}, {}]
     result = api.put(SEGMENT_BULK, json=items)
     assert result.status_code == 207
     assert [(e["index"], e["code"]) for e in result.json()] == [(0, 201), (1, 404), (2, 400)]

@@ -48,11 +48,15 @@ def members_or_404(store: Store, segment_id: str) -> str:
 def upsert_membership(
     store: Store, collection: str, customer_id: Any, legal_entity_id: Any, body: dict[str, Any]
 ) -> Outcome:
-    """Assign a customer (of a legal entity, for B2B) to the segment; 201 or 204."""
+    """Assign a customer (of a legal entity, for B2B) to the segment; 201 or 204.
+
+    The customer is not looked up: the segment service does not check the customer
+    service (the spec's upserts answer no 404), so a membership can name a customer
+    that is gone, as one left behind by a deleted customer does, and an undone audit
+    fix can put such a membership back. An unknown legal entity is refused.
+    """
     if not customer_id or not isinstance(customer_id, str):
         return Outcome(400, "customerId is required")
-    if not store.exists("customers", customer_id):
-        return Outcome(404, f"Customer {customer_id} not found")
     if legal_entity_id and not store.exists("legal_entities", legal_entity_id):
         return Outcome(404, f"Legal entity {legal_entity_id} not found")
     key = membership_key(customer_id, legal_entity_id)
