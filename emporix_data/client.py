@@ -25,7 +25,7 @@ from emporix_data.errors import (
     UnsentConnectionError,
     api_error_from_body,
 )
-from emporix_data.pagination import ProgressCallback, fetch_all
+from emporix_data.pagination import PageSizes, ProgressCallback, fetch_all
 from emporix_data.retry import RetryPolicy, Sleep, parse_retry_after
 from emporix_data.settings import Settings
 from emporix_data.values import is_missing
@@ -79,6 +79,7 @@ class EmporixClient:
         )
         self._tokens = TokenProvider(settings, self._http)
         self._retry = RetryPolicy(settings, sleep)
+        self.page_sizes = PageSizes()  # what each list path's server honours
 
     def __enter__(self) -> EmporixClient:
         return self
