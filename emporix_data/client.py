@@ -133,6 +133,7 @@ class EmporixClient:
         params: QueryParams | None = None,
         page_size: int | None = None,
         total_header: bool = False,
+        at_most: int | None = None,
         progress: ProgressCallback | None = None,
     ) -> list[T]:
         """Every item of a paged list endpoint, in API order (``emporix_data.pagination``)."""
@@ -143,6 +144,7 @@ class EmporixClient:
             params=params,
             page_size=page_size,
             total_header=total_header,
+            at_most=at_most,
             progress=progress,
         )
 

@@ -6,8 +6,9 @@ speculative pages runs ahead, and the first short or empty page ends the list.
 
 The specs document no maximum ``pageSize``, but a server may cap it (asked for 1,000,
 it answers 100): read naively, its short first page would end the list. A short first
-page therefore ends the list only where that is certain: the total says so, or this
-path has served a full page of that size before. Otherwise a second page of the size
+page therefore ends the list only where that is certain: the total says so, the query
+cannot match more (``at_most``, e.g. a list of keys), or this path has served a full
+page of that size before. Otherwise a second page of the size
 served is asked for: a non-empty one (like a total beyond the first page) means a cap,
 and paging goes on at the size the server honours, which the client remembers for the
 path (``PageSizes``). Where a total is known, the items returned are counted against
@@ -82,13 +83,15 @@ def fetch_all(
     params: QueryParams | None = None,
     page_size: int | None = None,
     total_header: bool = False,
+    at_most: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> list[T]:
     """Every item of ``path``, pages of ``page_size`` (default: the configured size) or
     of the smaller size the server serves.
 
-    With ``total_header`` the first page asks for ``X-Total-Count``; ``progress`` gets
-    (items so far, total or None) after every page.
+    With ``total_header`` the first page asks for ``X-Total-Count``; ``at_most`` says the
+    query matches no more items than that (a first page that holds them ends the list);
+    ``progress`` gets (items so far, total or None) after every page.
     """
     base = dict(params or {})
 
@@ -103,7 +106,7 @@ def fetch_all(
         total = _int_or_none(response.headers.get(TOTAL_HEADER)) if asks_total else None
         return Page(parse(response.content), total)
 
-    pager = _Pager(fetch, path, client.page_sizes, client.settings.concurrency, progress)
+    pager = _Pager(fetch, path, client.page_sizes, client.settings.concurrency, progress, at_most)
     with collector_paused():
         items, total = pager.all_items(page_size or client.settings.page_size)
     if total is not None and len(items) != total:
@@ -127,6 +130,7 @@ class _Pager(Generic[T]):
         sizes: PageSizes,
         concurrency: int,
         progress: ProgressCallback | None,
+        at_most: int | None,
     ) -> None:
         self.fetch = fetch
         self.path = path
@@ -135,6 +139,7 @@ class _Pager(Generic[T]):
         self.progress = progress
         self.pages: dict[int, Sequence[T]] = {}
         self.total: int | None = None
+        self.at_most = at_most  # the most items the query can match, where known
 
     def got(self, number: int, page: Page[T], size: int) -> None:
         self.pages[number] = page.items
@@ -159,10 +164,10 @@ class _Pager(Generic[T]):
     def _capped_at(self, served: int, size: int) -> bool:
         """Whether a first page of ``served`` < ``size`` items is a cap, not the end; a
         second page of ``served`` items is fetched where only it can tell."""
-        total = self.total
+        total = self.total if self.total is not None else self.at_most
         if not served or (total is not None and total <= served):
             return False
-        if total is None:
+        if self.total is None:
             if self.sizes.honours(self.path, size):
                 return False
             second = self.fetch(2, served)

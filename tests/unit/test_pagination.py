@@ -67,6 +67,15 @@ def test_a_short_first_page_without_a_total_is_checked_by_one_more_page():
     assert server.asked == [(1, 1000), (2, 37)]
 
 
+def test_a_first_page_holding_every_item_the_query_can_match_ends_the_list():
+    server = ListServer(37)
+    assert fetch_all(client_for(server), "/things", json.loads, at_most=37) == list(range(37))
+    assert server.asked == [(1, 1000)]
+    server.asked.clear()
+    assert fetch_all(client_for(server), "/things", json.loads, at_most=40) == list(range(37))
+    assert server.asked == [(1, 1000), (2, 37)], "3 of 40 missing: a cap of 37 or the end"
+
+
 def test_a_short_first_page_on_a_path_that_served_full_pages_ends_the_list():
     server = ListServer(120)
     client = client_for(server, page_size=50)
