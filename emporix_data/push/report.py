@@ -154,7 +154,8 @@ class PushReport:
             )
             for rejected in self.invalid
         ]
-        return pd.DataFrame(_in_input_order([*sent, *refused]), columns=RESULT_COLUMNS)
+        lines = pd.DataFrame(_in_input_order([*sent, *refused]), columns=RESULT_COLUMNS)
+        return lines.astype({"status": "Int64"})  # whole numbers, blank where none came
 
     def error_file_frame(self, table: ResourceTable) -> pd.DataFrame:
         """Every row that did not apply (failed, conflict, invalid), in input order and in
