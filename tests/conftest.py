@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 
 import httpx
@@ -18,6 +19,15 @@ from tests.support import SIZES, TenantApi, fetch_token, sandbox_admin, sandbox_
 # (a loaded 2-core machine makes hypothesis' default 200 ms flaky).
 settings.register_profile("project", deadline=None)
 settings.load_profile("project")
+
+
+@pytest.fixture(autouse=True)
+def main_module_kept() -> Iterator[None]:
+    """Streamlit's ``AppTest`` leaves its (deleted) script as ``__main__``; a later
+    ``multiprocessing`` spawn (the benchmark's sandbox process) would run it again."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 
 @pytest.fixture(scope="session")
