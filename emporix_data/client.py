@@ -25,7 +25,7 @@ from emporix_data.errors import (
     UnsentConnectionError,
     api_error_from_body,
 )
-from emporix_data.pagination import ProgressCallback, fetch_all
+from emporix_data.pagination import PageSizes, ProgressCallback, fetch_all
 from emporix_data.retry import RetryPolicy, Sleep, parse_retry_after
 from emporix_data.settings import Settings
 from emporix_data.values import is_missing
@@ -79,6 +79,7 @@ class EmporixClient:
         )
         self._tokens = TokenProvider(settings, self._http)
         self._retry = RetryPolicy(settings, sleep)
+        self.page_sizes = PageSizes()  # what each list path's server honours
 
     def __enter__(self) -> EmporixClient:
         return self
@@ -132,6 +133,7 @@ class EmporixClient:
         params: QueryParams | None = None,
         page_size: int | None = None,
         total_header: bool = False,
+        at_most: int | None = None,
         progress: ProgressCallback | None = None,
     ) -> list[T]:
         """Every item of a paged list endpoint, in API order (``emporix_data.pagination``)."""
@@ -142,6 +144,7 @@ class EmporixClient:
             params=params,
             page_size=page_size,
             total_header=total_header,
+            at_most=at_most,
             progress=progress,
         )
 

@@ -9,7 +9,7 @@ retried or dry-run, the rows it would touch are read again and each gets a verdi
 - ``conflict``: someone else changed (or created) the row since it was loaded: never
   overwritten; the verdict carries their values so the user can see original, theirs
   and yours;
-- ``failed`` 404: the row to update or delete no longer exists.
+- ``failed`` 404: the row to update no longer exists (one to delete is ``applied``).
 """
 
 from __future__ import annotations

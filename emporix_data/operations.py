@@ -49,10 +49,11 @@ class RowOutcome:
     row: int
     status: int
     message: str | None = None
+    already_absent: bool = False  # a DELETE answered 404: what it should do is done
 
     @property
     def ok(self) -> bool:
-        return 200 <= self.status < 300
+        return self.already_absent or 200 <= self.status < 300
 
 
 def chunked(items: Sequence[T], size: int = BULK_LIMIT) -> list[tuple[int, Sequence[T]]]:
@@ -63,20 +64,26 @@ def chunked(items: Sequence[T], size: int = BULK_LIMIT) -> list[tuple[int, Seque
 
 
 def map_multi_status(entries: Iterable[object], rows: Sequence[int]) -> list[RowOutcome]:
-    """One outcome per row of a bulk request from its 207 body.
+    """One outcome per row of a bulk request from its 207 body; never a guess.
 
     Entries carry the item's position in the request. The spec says "matching the item
     position in the request body"; the vendor's examples count from 0 in one service and
-    from 1 in another, so a complete answer numbered 1..n is read as counting from 1.
+    from 1 in another. An answer says how it counts when it holds 0 (only from 0) or n
+    (only from 1) for n items; otherwise, an incomplete answer could be either, and
+    reading it the wrong way would give rows each other's results: then every row of
+    the request is failed ("ambiguous 207 answer"), so that retrying sends them again.
     """
     count = len(rows)
     valid: list[tuple[int, Mapping[str, Any]]] = [
         (entry["index"], entry)
         for entry in entries
-        if isinstance(entry, Mapping) and isinstance(entry.get("index"), int)
+        if isinstance(entry, Mapping) and type(entry.get("index")) is int
     ]
     indices = {index for index, _ in valid}
-    base = 1 if (0 not in indices and count in indices) else 0
+    base = _numbering(indices, count)
+    if base is None:
+        why = _ambiguous(indices, count)
+        return [RowOutcome(row, 0, why) for row in rows]
     by_position: dict[int, Mapping[str, Any]] = {}
     for index, entry in valid:
         position = index - base
@@ -97,6 +104,26 @@ def map_multi_status(entries: Iterable[object], rows: Sequence[int]) -> list[Row
     return outcomes
 
 
+def _numbering(indices: set[int], count: int) -> int | None:
+    """0 or 1, the first index of a 207 answer's entries; None where it cannot be told."""
+    if not indices:
+        return 0  # nothing to misread: every item is reported without a result
+    counts_from_zero = 0 in indices
+    counts_from_one = count in indices
+    if counts_from_zero != counts_from_one:
+        return 0 if counts_from_zero else 1
+    return None
+
+
+def _ambiguous(indices: set[int], count: int) -> str:
+    numbered = f"numbered {min(indices)} to {max(indices)}" if indices else "none numbered"
+    return (
+        f"ambiguous 207 answer: {len(indices)} entries for {count} items, {numbered}, "
+        "so which item each is about cannot be told; not known whether it applied "
+        "(retrying sends it again)"
+    )
+
+
 def bulk_operations(
     method: str,
     path: str,
@@ -113,6 +140,13 @@ def bulk_operations(
 
 def execute(client: EmporixClient, operation: Operation) -> list[RowOutcome]:
     """Send one operation; never raises for API or connection failures."""
+    outcomes = _sent(client, operation)
+    if operation.method == "DELETE":
+        return [_absent_is_deleted(outcome) for outcome in outcomes]
+    return outcomes
+
+
+def _sent(client: EmporixClient, operation: Operation) -> list[RowOutcome]:
     try:
         response = client.request(
             operation.method, operation.path, params=operation.params or None, json=operation.body
@@ -124,6 +158,14 @@ def execute(client: EmporixClient, operation: Operation) -> list[RowOutcome]:
     if not operation.bulk:
         return [RowOutcome(row, response.status_code) for row in operation.rows]
     return map_multi_status(response.json(), operation.rows)
+
+
+def _absent_is_deleted(outcome: RowOutcome) -> RowOutcome:
+    """A delete that finds nothing to delete is done, not failed: a retry whose first
+    attempt got through, or a row someone else deleted, ends as wanted either way."""
+    if outcome.status != 404:
+        return outcome
+    return RowOutcome(outcome.row, 404, "already absent", already_absent=True)
 
 
 def run_operations(

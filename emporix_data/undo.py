@@ -21,10 +21,10 @@ import pandas as pd
 
 from emporix_data.client import EmporixClient
 from emporix_data.frames import to_json_value
-from emporix_data.journal import Journal, PushEntry
+from emporix_data.journal import Connection, Journal, PushEntry
 from emporix_data.keys import Key
 from emporix_data.operations import Document, KeyedDocuments
-from emporix_data.plan import ACTION_COLUMN, ChangePlan, RowError
+from emporix_data.plan import ACTION_COLUMN, ChangePlan, RowChange, RowError
 from emporix_data.tables import LoadedTable, load_table
 
 
@@ -59,8 +59,7 @@ class _Overlay(Mapping[Key, Document]):
 
 def plan_undo(client: EmporixClient, journal: Journal, push_id: str) -> UndoPlan:
     entry = journal.entry(push_id)
-    if entry.tenant != client.tenant:
-        raise ValueError(f"push {push_id} was made on tenant {entry.tenant}, not {client.tenant}")
+    entry.check_connection(Connection.of(client.settings))
     loaded = load_table(client, entry.resource)
     edited, stale = inverse_edits(entry, loaded)
     plan = loaded.plan(edited, "file")
@@ -74,48 +73,59 @@ def plan_undo(client: EmporixClient, journal: Journal, push_id: str) -> UndoPlan
 
 
 def inverse_edits(entry: PushEntry, loaded: LoadedTable) -> tuple[pd.DataFrame, list[RowError]]:
-    """The push's applied rows inverted, in upload-file form (with ``_action``), and the
-    rows left out because they changed after the push."""
-    schema = loaded.table.schema
+    """The push's applied rows inverted, in upload-file form (with ``_action``), each
+    labelled by its row in the push, and the rows left out because they changed after
+    the push."""
+    names = loaded.table.schema.names
     position = {key: i for i, key in enumerate(loaded.documents)}
-    lines: list[dict[str, Any]] = []
+    lines: dict[str, dict[str, Any]] = {}
     stale: list[RowError] = []
     for row in entry.rows:
         if row.outcome != "applied":
             continue
-        change = row.change
-        at = position.get(change.key)
+        at = position.get(row.change.key)
         current = None if at is None else loaded.frame.iloc[at]
-        label = f"{change.row} (push {entry.id})"
-        if change.kind == "delete":
-            lines.append({**change.values, ACTION_COLUMN: "create"})
-        elif current is None:
-            continue  # already gone: nothing to delete or set back
-        elif change.kind == "create":
-            lines.append({**_cells(current, schema.names), ACTION_COLUMN: "delete"})
-        else:
-            moved = [c for c in change.changes if to_json_value(current[c.column]) != c.new]
-            if moved:
-                stale.extend(
-                    RowError(
-                        label,
-                        change.key,
-                        c.column,
-                        f"changed after the push (now {to_json_value(current[c.column])!r}, "
-                        f"the push set {c.new!r}); not undone",
-                    )
-                    for c in moved
-                )
-                continue
-            lines.append(
-                {
-                    **_cells(current, schema.names),
-                    **{c.column: c.old for c in change.changes},
-                    ACTION_COLUMN: "update",
-                }
-            )
-    frame = pd.DataFrame(lines, columns=[*schema.names, ACTION_COLUMN])
-    return frame.astype({name: "object" for name in schema.names}), stale
+        label = f"{row.change.row} (push {entry.id})"
+        line = _inverse(row.change, current, names, label, stale)
+        if line is not None:
+            lines[label] = line
+    frame = pd.DataFrame(list(lines.values()), columns=[*names, ACTION_COLUMN], index=list(lines))
+    return frame.astype({name: "object" for name in names}), stale
+
+
+def _inverse(
+    change: RowChange,
+    current: pd.Series | None,
+    names: list[str],
+    label: str,
+    stale: list[RowError],
+) -> dict[str, Any] | None:
+    """One row's inverse as a file line; None where there is nothing to undo, or where
+    the row changed after the push (then named in ``stale``)."""
+    if change.kind == "delete":
+        return {**change.values, ACTION_COLUMN: "create"}
+    if current is None:
+        return None  # already gone: nothing to delete or set back
+    if change.kind == "create":
+        return {**_cells(current, names), ACTION_COLUMN: "delete"}
+    moved = [c for c in change.changes if to_json_value(current[c.column]) != c.new]
+    stale.extend(
+        RowError(
+            label,
+            change.key,
+            c.column,
+            f"changed after the push (now {to_json_value(current[c.column])!r}, "
+            f"the push set {c.new!r}); not undone",
+        )
+        for c in moved
+    )
+    if moved:
+        return None
+    return {
+        **_cells(current, names),
+        **{c.column: c.old for c in change.changes},
+        ACTION_COLUMN: "update",
+    }
 
 
 def _cells(row: pd.Series, names: list[str]) -> dict[str, Any]:

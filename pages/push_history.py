@@ -1,11 +1,12 @@
-"""Push history: every journaled push of this tenant; resume, retry failed rows, undo."""
+"""Push history: every journaled push of this connection (API and tenant); resume, retry
+failed rows, undo."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from emporix_data.errors import EmporixError
-from emporix_data.journal import PushEntry
+from emporix_data.journal import Connection, PushEntry
 from emporix_data.push import push_plan, resume_push
 from emporix_data.undo import plan_undo
 from pages.common import get_client, get_journal, push_origin, require_app_navigation
@@ -77,10 +78,13 @@ shown = history_state()
 if shown.report is not None:  # once, right after the push or resume
     show_report(shown.report, f"Push {shown.report.push_id}")
     shown.report = None
-history = journal.history()
-history = history[history["tenant"] == get_client().tenant]
+connection = Connection.of(get_client().settings)
+history = journal.history(connection)  # two servers can serve tenants of one name
 if history.empty:
-    st.info("No pushes yet. Every push from a resource page or the command line shows here.")
+    st.info(
+        f"No pushes to tenant `{connection.tenant}` at `{connection.api_url}` yet. Every push "
+        "from a resource page or the command line shows here."
+    )
     st.stop()
 st.caption(f"Journal: `{journal.path}`")
 st.dataframe(history, hide_index=True, width="stretch")

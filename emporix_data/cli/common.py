@@ -33,6 +33,11 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(code=1)
 
 
+def warn(messages: list[str]) -> None:
+    for message in messages:
+        stderr.print(f"warning: {message}", style="yellow", markup=False, highlight=False)
+
+
 def check_resource(resource: str) -> None:
     if resource not in TABLES:
         fail(f"unknown resource {resource!r}: use one of {', '.join(TABLES)}")
@@ -94,19 +99,31 @@ def print_dry_run(report: PushReport) -> None:
         )
 
 
+def write_report_files(
+    report: PushReport, table: ResourceTable, results: Path | None, errors: Path | None
+) -> None:
+    """The results (one line per changed or invalid row) and the rows that did not apply,
+    in upload form with their reasons, where asked for."""
+    if results:
+        report.frame().to_csv(results, index=False)
+        stderr.print(f"Wrote {len(report.frame())} result rows to {results}.", highlight=False)
+    if errors:
+        unapplied = report.error_file_frame(table)
+        write_frame(unapplied, errors)
+        stderr.print(f"Wrote {len(unapplied)} rows to fix to {errors}.", highlight=False)
+
+
 def finish(
     report: PushReport,
     table: ResourceTable,
-    results: Path | None,
-    errors: Path | None,
-    *,
-    invalid: bool,
+    results: Path | None = None,
+    errors: Path | None = None,
 ) -> None:
-    """Print the outcome, write the requested files, exit 1 on any problem."""
+    """Print the outcome, write the requested files, exit 1 unless every row applied."""
     stdout.print(f"push {report.push_id}: {report.summary()}", highlight=False)
     if report.problems:
         stdout.print(
-            report.frame().query("outcome != 'applied'").to_string(index=False),
+            report.frame().query("outcome in ('failed', 'conflict')").to_string(index=False),
             markup=False,
             highlight=False,
         )
@@ -114,9 +131,6 @@ def finish(
     if not conflicts.empty:
         stdout.print("Conflicts (not overwritten):", style="yellow")
         stdout.print(conflicts.to_string(index=False), markup=False, highlight=False)
-    if results:
-        report.frame().to_csv(results, index=False)
-    if errors:
-        write_frame(report.error_file_frame(table), errors)
-    if report.problems or invalid:
+    write_report_files(report, table, results, errors)
+    if not report.all_applied:
         raise typer.Exit(code=1)

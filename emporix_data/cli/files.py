@@ -21,13 +21,16 @@ from emporix_data.cli.common import (
     progress_bar,
     stderr,
     stdout,
+    warn,
+    write_report_files,
 )
 from emporix_data.client import EmporixClient
 from emporix_data.errors import EmporixError
 from emporix_data.export import FORMATS, MAX_UPLOAD_BYTES, format_for, read_table_file, write_frame
 from emporix_data.journal import Origin, open_journal, os_user
+from emporix_data.pagination import recorded_warnings
 from emporix_data.plan import ChangePlan
-from emporix_data.push import push_plan
+from emporix_data.push import PushReport, push_plan
 from emporix_data.settings import SettingsError, load_settings
 from emporix_data.tables import TABLES, LoadedTable, load_references, load_table
 
@@ -56,9 +59,11 @@ def export(
             bar.update(task, completed=done, total=total)
 
         try:
-            frame = load_table(client, resource, progress).frame
+            with recorded_warnings() as warnings:
+                frame = load_table(client, resource, progress).frame
         except EmporixError as exc:
             fail(str(exc))
+    warn(warnings)
     write_frame(frame, output, file_format)
     stderr.print(f"Wrote {len(frame)} rows to {output} ({file_format}).")
 
@@ -83,13 +88,17 @@ def _prepare(resource: str, file: Path) -> tuple[EmporixClient, LoadedTable, Cha
     with progress_bar() as bar:
         task = bar.add_task(f"Loading {resource}", total=None)
         try:
-            loaded = load_table(
-                client, resource, lambda done, total: bar.update(task, completed=done, total=total)
-            )
-            references = load_references(client, table.references)
+            with recorded_warnings() as warnings:
+                loaded = load_table(
+                    client,
+                    resource,
+                    lambda done, total: bar.update(task, completed=done, total=total),
+                )
+                references = load_references(client, table.references)
         except EmporixError as exc:
             client.close()
             fail(str(exc))
+    warn(warnings)
     return client, loaded, loaded.plan(edited, "file", references)
 
 
@@ -107,9 +116,13 @@ def push(
     file: EditedFile,
     yes: YesOption = False,
     dry_run: DryRunOption = False,
-    results: Annotated[Path | None, typer.Option(help="Write per-row results as CSV here.")] = None,
+    results: Annotated[
+        Path | None,
+        typer.Option(help="Write one result per changed or invalid row as CSV here."),
+    ] = None,
     errors: Annotated[
-        Path | None, typer.Option(help="Write failed rows as a fixable upload file here.")
+        Path | None,
+        typer.Option(help="Write the rows not applied, with reasons, as an upload file here."),
     ] = None,
     journal: JournalOption = None,
 ) -> None:
@@ -119,11 +132,13 @@ def push(
         print_plan(change_plan)
         if not change_plan.changes:
             stdout.print("Nothing to push.")
+            unsent = PushReport(resource, [], invalid=change_plan.rejected())
+            write_report_files(unsent, loaded.table, results, errors)
             raise typer.Exit(code=1 if change_plan.errors else 0)
         if dry_run:
-            print_dry_run(
-                push_plan(client, loaded.table, change_plan, loaded.documents, dry_run=True)
-            )
+            planned = push_plan(client, loaded.table, change_plan, loaded.documents, dry_run=True)
+            print_dry_run(planned)
+            write_report_files(planned, loaded.table, results, errors)
             raise typer.Exit(code=1 if change_plan.errors else 0)
         confirm(yes, f"Push {len(change_plan.changes)} changes?")
         with open_journal(journal) as book, progress_bar() as bar:
@@ -137,7 +152,7 @@ def push(
                 journal=book,
                 origin=Origin(os_user(), f"file {file.name}"),
             )
-    finish(report, loaded.table, results, errors, invalid=bool(change_plan.errors))
+    finish(report, loaded.table, results, errors)
 
 
 def register(app: typer.Typer) -> None:

@@ -20,20 +20,36 @@ from emporix_data.cli.common import (
     stdout,
 )
 from emporix_data.errors import EmporixError
-from emporix_data.journal import Origin, open_journal, os_user
+from emporix_data.journal import Connection, Origin, open_journal, os_user
 from emporix_data.push import push_plan, resume_push
+from emporix_data.settings import SettingsError, load_settings
 from emporix_data.tables import TABLES
 from emporix_data.undo import plan_undo
 
 PushId = Annotated[str, typer.Argument(help="The id shown by `history`.")]
 
 
-def history(journal: JournalOption = None) -> None:
-    """List journaled pushes, newest first, with their counts and status."""
+def history(
+    journal: JournalOption = None,
+    every_connection: Annotated[
+        bool, typer.Option("--all", help="List the pushes of every API and tenant.")
+    ] = False,
+) -> None:
+    """List the pushes of the configured API and tenant, newest first, with their counts
+    and status."""
+    connection = None
+    if not every_connection:
+        try:
+            connection = Connection.of(load_settings())
+        except SettingsError as exc:
+            fail(f"{exc} (or list every connection's pushes with --all)")
     with open_journal(journal) as book:
-        frame = book.history()
+        frame = book.history(connection)
     if frame.empty:
-        stdout.print("No pushes journaled yet.")
+        where = (
+            "" if connection is None else f" for tenant {connection.tenant} at {connection.api_url}"
+        )
+        stdout.print(f"No pushes journaled yet{where}.", markup=False, highlight=False)
         return
     stdout.print(frame.to_string(index=False), markup=False, highlight=False)
 
@@ -47,17 +63,20 @@ def resume(
     journal: JournalOption = None,
 ) -> None:
     """Send the rows of an interrupted push that have no result yet; exit 1 on problems."""
-    with open_journal(journal) as book:
+    with open_journal(journal) as book, configured_client() as client:
         try:
             entry = book.entry(push_id)
+            entry.check_connection(Connection.of(client.settings))
         except KeyError:
             fail(f"no push {push_id!r} in {book.path}")
+        except ValueError as exc:
+            fail(str(exc))
         pending = entry.pending(retry_failed=retry_failed)
         if not pending:
             stdout.print(f"Push {push_id} has no rows left to send.")
             return
         confirm(yes, f"Send {len(pending)} rows of push {push_id} ({entry.resource})?")
-        with configured_client() as client, progress_bar() as bar:
+        with progress_bar() as bar:
             task = bar.add_task("Resuming", total=len(pending))
             try:
                 report = resume_push(
@@ -69,7 +88,7 @@ def resume(
                 )
             except (ValueError, EmporixError) as exc:
                 fail(str(exc))
-    finish(report, TABLES[entry.resource], None, None, invalid=False)
+    finish(report, TABLES[entry.resource])
 
 
 def undo(
@@ -108,7 +127,7 @@ def undo(
                 origin=Origin(os_user(), f"undo of {push_id}"),
                 undo_of=push_id,
             )
-    finish(report, table, None, None, invalid=bool(plan.errors))
+    finish(report, table)
 
 
 def register(app: typer.Typer) -> None:

@@ -26,6 +26,12 @@ def sandbox(
     client_id: Annotated[str, typer.Option(help="OAuth client id accepted.")] = "demo-client",
     client_secret: Annotated[str, typer.Option(help="OAuth secret accepted.")] = "demo-secret",
     reset: Annotated[bool, typer.Option(help="Drop the stored data and seed anew.")] = False,
+    max_page_size: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Serve at most N items per page, whatever pageSize asks (a server's cap)."
+        ),
+    ] = None,
 ) -> None:
     """Serve a local Emporix-compatible API with a synthetic tenant."""
     from emporix_data.sandbox import SandboxConfig, SeedSizes, serve
@@ -41,6 +47,7 @@ def sandbox(
         reset=reset,
         latency_ms=latency_ms,
         fault_rate=fault_rate,
+        max_page_size=max_page_size,
     )
     serve(config, host=host, port=port)
 

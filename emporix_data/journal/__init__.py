@@ -11,6 +11,7 @@ frames shown of it.
 """
 
 from emporix_data.journal.entries import (
+    Connection,
     JournaledRow,
     Origin,
     PushEntry,
@@ -21,6 +22,7 @@ from emporix_data.journal.entries import (
 from emporix_data.journal.store import Journal, journal_path, open_journal
 
 __all__ = [
+    "Connection",
     "Journal",
     "JournaledRow",
     "Origin",

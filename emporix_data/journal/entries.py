@@ -8,9 +8,10 @@ import os
 import socket
 import sqlite3
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from emporix_data.plan import FieldChange, RowChange
+from emporix_data.settings import Settings
 
 PushStatus = Literal["running", "incomplete", "finished"]
 # Pushes this process is running now (a push that raised is no longer among them).
@@ -22,6 +23,18 @@ def os_user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return f"uid {os.getuid()}"
+
+
+class Connection(NamedTuple):
+    """Which API and tenant a push went to: two servers can serve tenants of one name."""
+
+    api_url: str
+    tenant: str
+
+    @classmethod
+    def of(cls, settings: Settings) -> Connection:
+        """The connection ``settings`` make (their API URL as the client uses it)."""
+        return cls(settings.base_url, settings.tenant)
 
 
 @dataclass(frozen=True)
@@ -55,6 +68,19 @@ class PushEntry:
     finished_at: str | None
     status: PushStatus
     rows: tuple[JournaledRow, ...] = ()
+
+    @property
+    def connection(self) -> Connection:
+        return Connection(self.api_url, self.tenant)
+
+    def check_connection(self, connection: Connection) -> None:
+        """Refuse to act on this push through another API or tenant (``ValueError``)."""
+        if connection != self.connection:
+            raise ValueError(
+                f"push {self.id} was made on tenant {self.tenant} at {self.api_url}, "
+                f"not on tenant {connection.tenant} at {connection.api_url} (the connection "
+                "in use); connect to that API to resume or undo it"
+            )
 
     def pending(self, *, retry_failed: bool = False) -> list[JournaledRow]:
         """Rows with no result yet; with ``retry_failed`` also those that failed."""

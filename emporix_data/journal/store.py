@@ -18,6 +18,7 @@ import pandas as pd
 
 from emporix_data.journal.entries import (
     ACTIVE,
+    Connection,
     Origin,
     PushEntry,
     RowRecord,
@@ -206,10 +207,17 @@ class Journal:
                 ],
             )
 
-    def finish(self, push_id: str) -> None:
+    def finish(self, push_id: str) -> bool:
+        """Mark ``push_id`` finished, unless a row of it has no result yet: such a push
+        stays incomplete, to be resumed. True if it is finished now."""
         with self._transaction() as db:
-            db.execute("UPDATE pushes SET finished_at = ? WHERE id = ?", (_now(), push_id))
+            finished = db.execute(
+                "UPDATE pushes SET finished_at = ? WHERE id = ? AND NOT EXISTS"
+                " (SELECT 1 FROM push_rows WHERE push_id = ? AND outcome IS NULL)",
+                (_now(), push_id, push_id),
+            ).rowcount
         self.release(push_id)
+        return finished == 1
 
     def entry(self, push_id: str) -> PushEntry:
         """One push with all its rows; ``KeyError`` if the journal has no such push."""
@@ -224,10 +232,15 @@ class Journal:
             ).fetchall()
         return entry_of(head, tuple(journaled_row_of(row) for row in rows))
 
-    def history(self) -> pd.DataFrame:
-        """Every push, newest first, with its counts and status."""
+    def history(self, connection: Connection | None = None) -> pd.DataFrame:
+        """Every push (of ``connection`` only, where given), newest first, with its counts
+        and status."""
+        where = "" if connection is None else " WHERE p.api_url = ? AND p.tenant = ?"
+        params = () if connection is None else (connection.api_url, connection.tenant)
         with self._lock:
-            heads = self._db.execute(_HEAD_QUERY + " ORDER BY p.started_at DESC").fetchall()
+            heads = self._db.execute(
+                _HEAD_QUERY + where + " ORDER BY p.started_at DESC", params
+            ).fetchall()
         return history_frame(heads)
 
     def rows_frame(self, push_id: str) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,15 +17,23 @@ import pandas as pd
 from emporix_data.frames import Column, FrameSchema
 from emporix_data.keys import Key, joined_keys, key_text, key_tuples
 from emporix_data.plan.cells import (
+    Cell,
     Mask,
     bad_value_message,
     broken_text_message,
     typed_columns,
     without_broken_text,
 )
-from emporix_data.plan.collect import add_creates, add_deletes, add_rows_gone, add_updates
+from emporix_data.plan.collect import add_creates, add_deletes, add_rows_gone, add_updates, records
 from emporix_data.plan.loaded import LoadedRows, loaded_rows
-from emporix_data.plan.model import ChangePlan, References, RowCheck, RowError, Source
+from emporix_data.plan.model import (
+    ACTION_COLUMN,
+    ChangePlan,
+    References,
+    RowCheck,
+    RowError,
+    Source,
+)
 from emporix_data.plan.validation import (
     RowErrors,
     check_actions,
@@ -82,14 +91,16 @@ def build_plan(
     plan = ChangePlan(schema.resource, schema)
     references = references or References()
     errors = RowErrors()
+    edited, broken = without_broken_text(edited)
     missing = [name for name in schema.key if name not in edited.columns]
     if missing:
         for label in edited.index:
             errors.add(label, missing[0], f"the table has no key column {missing[0]!r}")
         plan.errors = _row_errors(errors, None, schema.key)
+        plan.refused_cells = _refused_cells(schema, edited, errors)
         return plan
 
-    edits = _read_edits(schema, edited, source, errors)
+    edits = _read_edits(schema, edited, broken, source, errors)
     keys = _check_keys(schema, edits, generated_keys, errors)
     loaded = loaded_rows(schema, original)
     plan.notices += loaded.notices
@@ -98,18 +109,23 @@ def build_plan(
     _validate(schema, edits, targets, references, checks, errors)
     _collect(plan, source, edits, keys, loaded, targets, errors)
     plan.errors = _row_errors(errors, edits.typed, schema.key)
+    plan.refused_cells = _refused_cells(schema, edited, errors)
     return plan
 
 
 def _read_edits(
-    schema: FrameSchema, edited: pd.DataFrame, source: Source, errors: RowErrors
+    schema: FrameSchema,
+    edited: pd.DataFrame,
+    broken: Sequence[Cell],
+    source: Source,
+    errors: RowErrors,
 ) -> Edits:
-    """Read the actions and type the cells; refuse text that is broken or will not convert,
-    cells in columns the resource does not have, and actions there are none of.
+    """Read the actions and type the cells; refuse text that was broken (``broken``, now
+    replaced) or will not convert, cells in columns the resource does not have, and
+    actions there are none of.
 
     A row the file says to ignore is left alone: nothing in it is checked.
     """
-    edited, broken = without_broken_text(edited)
     actions = read_actions(edited, source)
     checked: Mask = (actions != "ignore").to_numpy(dtype=bool)
     for cell in broken:
@@ -247,6 +263,17 @@ def _collect(
         kept = keys.joined[keys.keyed].to_numpy()
         gone: Mask = ~loaded.keys.isin(kept).to_numpy(dtype=bool) & loaded.addressable
         add_rows_gone(plan, loaded.frame[gone])
+
+
+def _refused_cells(
+    schema: FrameSchema, edited: pd.DataFrame, errors: RowErrors
+) -> dict[str, dict[str, Any]]:
+    """The refused rows' cells as edited (the schema's columns and ``_action``), by row
+    name: what an error file gives back to fix."""
+    names = [name for name in [*schema.names, ACTION_COLUMN] if name in edited.columns]
+    labels = [label for label in errors.by_label if label in edited.index]
+    rows = records(edited.loc[labels, names], names)
+    return {row_name(label): cells for label, cells in zip(labels, rows, strict=True)}
 
 
 def _row_errors(

@@ -67,6 +67,27 @@ class RowError:
     message: str
 
 
+@dataclass(frozen=True)
+class RejectedRow:
+    """An edited row the plan refused: its cells as edited (the schema's columns and
+    ``_action``, text as typed) and every reason, to write back as a line to fix."""
+
+    row: str
+    key: Key | None
+    cells: dict[str, Any]
+    reasons: tuple[str, ...]
+
+    @property
+    def action(self) -> str:
+        """The row's action as the file gave it (blank: ``upsert``)."""
+        text = self.cells.get(ACTION_COLUMN)
+        return str(text).strip().lower() if text is not None and str(text).strip() else "upsert"
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.reasons)
+
+
 @dataclass
 class ChangePlan:
     resource: str
@@ -74,6 +95,8 @@ class ChangePlan:
     changes: list[RowChange] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    # The refused rows' cells as edited, by row name (``RowError.row``).
+    refused_cells: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def of_kind(self, kind: Kind) -> list[RowChange]:
         return [change for change in self.changes if change.kind == kind]
@@ -101,6 +124,20 @@ class ChangePlan:
             "delete": len(self.deletes),
             "invalid": len({error.row for error in self.errors}),
         }
+
+    def rejected(self) -> list[RejectedRow]:
+        """Each refused row once, in the order found, with all its reasons."""
+        reasons: dict[str, list[str]] = {}
+        keys: dict[str, Key | None] = {}
+        for error in self.errors:
+            reasons.setdefault(error.row, []).append(
+                f"{error.column}: {error.message}" if error.column else error.message
+            )
+            keys.setdefault(error.row, error.key)
+        return [
+            RejectedRow(row, keys[row], self.refused_cells.get(row, {}), tuple(found))
+            for row, found in reasons.items()
+        ]
 
     def changes_frame(self) -> pd.DataFrame:
         """One line per changed field (creates and deletes: one line per row)."""

@@ -46,8 +46,17 @@ class RowErrors:
 
 
 def row_name(label: Hashable) -> str:
-    """How messages and plans name an edited row (grid position or file line)."""
-    return f"row {label}"
+    """How messages and plans name an edited row: "row 7" for a grid position or file
+    line; a text label (the row of an earlier push, for its undo) as it is."""
+    return label if isinstance(label, str) else f"row {label}"
+
+
+def row_number(name: str) -> int | None:
+    """The grid position or file line in a row's name ("row 7 ..." -> 7), if it has one."""
+    words = name.split(maxsplit=2)
+    if len(words) >= 2 and words[0] == "row" and words[1].isdigit():
+        return int(words[1])
+    return None
 
 
 def read_actions(edited: pd.DataFrame, source: Source) -> pd.Series:

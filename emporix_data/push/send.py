@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from emporix_data.client import EmporixClient
-from emporix_data.journal import Journal, Origin, RowRecord, os_user
+from emporix_data.journal import Connection, Journal, Origin, RowRecord, os_user
 from emporix_data.live import check_live
 from emporix_data.operations import KeyedDocuments, Operation, RowOutcome, run_operations
 from emporix_data.plan import ChangePlan, RowChange
@@ -32,7 +32,7 @@ def push_plan(
     origin: Origin | None = None,
     undo_of: str | None = None,
 ) -> PushReport:
-    """Send the plan's valid rows (invalid rows are not in ``plan.changes``).
+    """Send the plan's valid rows; the rows it refused are in the report as ``invalid``.
 
     New rows get their keys before anything is sent or journaled. Rows of the kinds the
     table re-reads are checked against their live state first; a dry run checks every
@@ -52,7 +52,7 @@ def push_plan(
             else RowResult(change, "planned", 0, None, sent.get(i))
             for i, (change, check) in enumerate(zip(changes, checks, strict=True))
         ]
-        return PushReport(table.name, operations, results, dry_run=True)
+        return PushReport(table.name, operations, results, dry_run=True, invalid=plan.rejected())
     push_id = None
     if journal is not None:
         push_id = journal.start(
@@ -65,7 +65,7 @@ def push_plan(
             undo_of=undo_of,
         )
     reread = [i for i, change in enumerate(changes) if change.kind in table.reread]
-    return _send(
+    report = _send(
         client,
         table,
         changes,
@@ -76,6 +76,8 @@ def push_plan(
         positions=list(range(len(changes))),
         progress=progress,
     )
+    report.invalid = plan.rejected()
+    return report
 
 
 def resume_push(
@@ -94,8 +96,7 @@ def resume_push(
     someone else meanwhile is a conflict.
     """
     entry = journal.entry(push_id)
-    if entry.tenant != client.tenant:
-        raise ValueError(f"push {push_id} was made on tenant {entry.tenant}, not {client.tenant}")
+    entry.check_connection(Connection.of(client.settings))
     if entry.status == "running":
         raise ValueError(f"push {push_id} is still running in another process")
     table = TABLES[entry.resource]

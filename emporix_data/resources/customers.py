@@ -145,7 +145,12 @@ def read_customers(client: EmporixClient, numbers: Sequence[str]) -> list[Custom
 
     def read(batch: list[str]) -> list[Customer]:
         listed = ",".join(json.dumps(number, ensure_ascii=False) for number in batch)
-        return list_customers(client, q=f"customerNumber:({listed})")
+        return client.fetch_all(
+            client.path(CUSTOMERS),
+            _customer_list.validate_json,
+            params={"q": f"customerNumber:({listed})"},
+            at_most=len(batch),
+        )
 
     return [customer for found in client.map_concurrently(read, batches) for customer in found]
 

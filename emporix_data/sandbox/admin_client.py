@@ -26,7 +26,9 @@ class QueuedFault(TypedDict, total=False):
 
 
 class Faults(TypedDict):
-    """The fault settings, as ``/_sandbox/faults`` reads and writes them."""
+    """The fault settings, as ``/_sandbox/faults`` reads and writes them; with the quirks
+    of a server (``max_page_size``: a page cap or None; ``multi_status``: ``"exact"`` or
+    ``"one_based_incomplete"``)."""
 
     latency_ms: int
     fault_rate: float
@@ -35,6 +37,8 @@ class Faults(TypedDict):
     slow_ms: int
     seed: int
     queued: list[QueuedFault]
+    max_page_size: int | None
+    multi_status: str
 
 
 class Stats(TypedDict):
@@ -77,7 +81,8 @@ class SandboxAdmin:
         self.close()
 
     def reset(self, **sizes: int) -> None:
-        """Fresh seeded data, no faults, zeroed counters."""
+        """Fresh seeded data, zeroed counters, the faults and quirks the server started
+        with (none, unless its options set some)."""
         body = {**self.seed_sizes, **sizes}
         self.http.post("/_sandbox/reset", json=body).raise_for_status()
 
@@ -107,6 +112,14 @@ class SandboxAdmin:
         """Replace the queued faults, keeping the other settings."""
         current = self.faults()
         current["queued"] = list(faults)
+        self.set_faults(current)
+
+    def behave(self, *, max_page_size: int | None = None, multi_status: str = "exact") -> None:
+        """Serve like a server with a page cap, or with 207 answers numbered from 1 that
+        leave an entry out; until the next :meth:`reset`."""
+        current = self.faults()
+        current["max_page_size"] = max_page_size
+        current["multi_status"] = multi_status
         self.set_faults(current)
 
     @contextlib.contextmanager

@@ -1,9 +1,15 @@
-"""Fault injection: added latency, a rate of random faults, and queued deterministic ones.
+"""Fault injection: added latency, a rate of random faults, and queued deterministic ones;
+and the quirks of servers a client must cope with.
 
 Kinds: an HTTP status (``429`` with ``Retry-After``, ``5xx``); ``drop`` (connection closed,
 request not processed); ``drop_after`` (processed, answer lost); ``slow`` (processed, but
 answered only after ``slow_ms``, longer than a client's read timeout, so the client
 cannot tell whether it was applied).
+
+Quirks: ``max_page_size`` caps list pages (a larger ``pageSize`` is served with that
+many items, and pages are counted in that size, as a server with a cap does);
+``multi_status`` ``"one_based_incomplete"`` numbers 207 entries from 1 and leaves the
+last item's entry out, an answer whose numbering cannot be told.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 FAULT_KINDS = ("429", "500", "502", "503", "504", "drop", "drop_after", "slow")
+MULTI_STATUS_MODES = ("exact", "one_based_incomplete")
 
 
 @dataclass
@@ -39,6 +46,8 @@ class FaultSettings:
     slow_ms: int = 10_000
     seed: int = 0
     queued: list[QueuedFault] = field(default_factory=list)
+    max_page_size: int | None = None
+    multi_status: str = "exact"
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -55,7 +64,14 @@ class FaultSettings:
             raise ValueError("fault_rate must be between 0 and 1")
         if settings.slow_ms < 0 or settings.latency_ms < 0:
             raise ValueError("slow_ms and latency_ms must not be negative")
+        if settings.max_page_size is not None and settings.max_page_size < 1:
+            raise ValueError("max_page_size must be at least 1 (or null: no cap)")
+        if settings.multi_status not in MULTI_STATUS_MODES:
+            raise ValueError(f"multi_status must be one of {MULTI_STATUS_MODES}")
         return settings
+
+    def copy(self) -> FaultSettings:
+        return FaultSettings.from_dict(self.as_dict())
 
 
 @dataclass(frozen=True)
@@ -69,7 +85,12 @@ class FaultInjector:
 
     def __init__(self, settings: FaultSettings) -> None:
         self._lock = threading.Lock()
+        self.initial = settings.copy()  # what ``restore`` goes back to (the server's options)
         self.configure(settings)
+
+    def restore(self) -> None:
+        """Back to the settings the server started with."""
+        self.configure(self.initial.copy())
 
     def configure(self, settings: FaultSettings) -> None:
         with self._lock:
@@ -89,3 +110,10 @@ class FaultInjector:
             if settings.fault_rate and self._rng.random() < settings.fault_rate:
                 return Fault(self._rng.choice(settings.fault_kinds), settings.retry_after_s)
         return None
+
+
+def multi_status_entries(entries: list[dict[str, Any]], mode: str) -> list[dict[str, Any]]:
+    """A 207 answer's entries (numbered from 0, one per item) as ``mode`` answers them."""
+    if mode == "exact":
+        return entries
+    return [{**entry, "index": entry["index"] + 1} for entry in entries[:-1]]

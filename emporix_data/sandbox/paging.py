@@ -25,7 +25,10 @@ class Clause(NamedTuple):
     order: str
 
 
-def paging(request: Request, default_size: int, max_size: int) -> Page:
+def paging(request: Request, default_size: int, max_size: int | None) -> Page:
+    """The page asked for; above ``max_size`` (a server's cap) the page is served at that
+    size, and pages are counted in it, as a capping server does."""
+
     def number(name: str, default: int) -> int:
         raw = request.query_params.get(name)
         try:
@@ -37,8 +40,8 @@ def paging(request: Request, default_size: int, max_size: int) -> Page:
         return value
 
     size = number("pageSize", default_size)
-    if size > max_size:
-        raise ApiProblem(400, "bad_request", f"pageSize must be at most {max_size}")
+    if max_size is not None:
+        size = min(size, max_size)
     return Page(number("pageNumber", 1), size)
 
 
@@ -83,7 +86,7 @@ def paged_list(
     have it); ``count_header`` names a header carrying this page's item count;
     ``enrich`` is a ``references_sql`` query embedding referenced documents."""
     store = state.store
-    page = paging(request, default_size, state.max_page_size)
+    page = paging(request, default_size, state.faults.settings.max_page_size)
     clause = query_clause(request, filters)
     texts = store.page(
         collection,

@@ -34,7 +34,8 @@ class SandboxConfig:
     latency_ms: int = 0
     fault_rate: float = 0.0
     token_ttl_s: int = 3600
-    max_page_size: int = 1000
+    # None: pages as large as asked (the specs document no maximum); N: a server's cap.
+    max_page_size: int | None = None
 
 
 class Pristine(NamedTuple):
@@ -94,9 +95,12 @@ def build_app(config: SandboxConfig) -> tuple[SandboxMiddleware, Tenant]:
         client_id=config.client_id,
         client_secret=config.client_secret,
         token_ttl_s=config.token_ttl_s,
-        max_page_size=config.max_page_size,
         faults=FaultInjector(
-            FaultSettings(latency_ms=config.latency_ms, fault_rate=config.fault_rate)
+            FaultSettings(
+                latency_ms=config.latency_ms,
+                fault_rate=config.fault_rate,
+                max_page_size=config.max_page_size,
+            )
         ),
         reseed=tenant.reseed,
     )
@@ -175,6 +179,8 @@ def serve(config: SandboxConfig, host: str = "127.0.0.1", port: int = 8765) -> N
     counts = ", ".join(f"{name}: {count}" for name, count in sorted(tenant.counts().items()))
     print(f"Emporix sandbox for tenant {config.tenant!r} at {url}")
     print(f"Data {origin} {config.db_path} ({counts})")
+    if config.max_page_size is not None:
+        print(f"Pages capped at {config.max_page_size} items, whatever pageSize asks for")
     print(f"export EMPORIX_API_URL={url}")
     print(f"export EMPORIX_TENANT={config.tenant}")
     print(f"export EMPORIX_CLIENT_ID={config.client_id}")

@@ -17,14 +17,14 @@ from emporix_data.sandbox.store import Store
 
 @dataclass
 class SandboxState:
-    """The store, the tenant and its credentials, issued tokens, faults and stats."""
+    """The store, the tenant and its credentials, issued tokens, faults (and quirks) and
+    stats."""
 
     store: Store
     tenant: str
     client_id: str
     client_secret: str
     token_ttl_s: int
-    max_page_size: int
     faults: FaultInjector
     reseed: Callable[[dict[str, Any]], None]
     stats: Stats = field(default_factory=Stats)

@@ -8,6 +8,7 @@ from datetime import datetime
 import streamlit as st
 
 from emporix_data.errors import EmporixError
+from emporix_data.pagination import recorded_warnings
 from emporix_data.plan import References
 from emporix_data.tables import TABLES, LoadedTable, ResourceTable, load_references, load_table
 from emporix_data.workspace import TableState
@@ -41,12 +42,15 @@ def fetch(state: TableState) -> LoadedTable:
         bar.progress(min(share, 1.0), text=f"Loading… {done:,} of {total or '?'}")
 
     try:
-        loaded = load_table(table_client(state), state.name, progress)
+        with recorded_warnings() as warnings:
+            loaded = load_table(table_client(state), state.name, progress)
     except FAILURES as exc:
         bar.empty()
         st.error(f"Loading {title}{where} failed: {exc}")
         st.stop()
     bar.empty()
+    for warning in warnings:
+        st.warning(warning)
     return loaded
 
 

@@ -56,9 +56,10 @@ def deletes_confirmed(plan: ChangePlan) -> bool:
 
 
 def show_report(report: PushReport, heading: str) -> None:
-    """A push's outcome: counts, the rows that did not apply, conflicts side by side."""
-    (st.warning if report.problems else st.success)(f"{heading}: {report.summary()}.")
-    if not report.problems:
+    """A push's outcome: counts, the rows that did not apply (invalid ones included),
+    conflicts side by side."""
+    (st.success if report.all_applied else st.warning)(f"{heading}: {report.summary()}.")
+    if report.all_applied:
         return
     st.dataframe(report.frame().query("outcome != 'applied'"), hide_index=True)
     conflicts = report.conflicts_frame()
@@ -71,12 +72,13 @@ def show_report(report: PushReport, heading: str) -> None:
 
 
 def last_report(state: TableState, table: ResourceTable) -> None:
-    """The table's last push from this page, and its failed rows as a file to fix."""
+    """The table's last push from this page, and every row that did not apply (failed,
+    conflict, invalid) as a file to fix."""
     report = state.report
     if report is None:
         return
     show_report(report, "Last push")
-    if report.problems:
+    if not report.all_applied:
         st.download_button(
             "Download failed rows (fix and upload again)",
             data=frame_bytes(report.error_file_frame(table), "csv"),

@@ -18,6 +18,15 @@ def test_a_page_push_is_journaled_with_its_page_and_listed_in_push_history(app, 
     assert history[["resource", "source", "status", "applied"]].values.tolist() == [
         ["customers", "page Customers", "finished", 1]
     ]
+    with open_journal(journal_db) as journal:  # the same tenant name, served elsewhere
+        journal.start(
+            resource="customers",
+            tenant="demo",
+            api_url="https://api.emporix.io",
+            origin=Origin("ana", "file elsewhere.csv"),
+            changes=[],
+            before=[],
+        )
 
     open_page(app, "push_history")
     listed = app.dataframe[0].value

@@ -127,3 +127,26 @@ def test_the_last_push_is_reported_with_its_failed_rows_as_a_file():
     at.run()
     assert [s.value for s in at.success] == ["Last push: 1 applied, 0 failed, 0 conflicts."]
     assert not at.get("download_button")
+
+
+def test_rows_the_plan_refused_are_reported_and_in_the_file_to_fix():
+    state = started(customers_table(30))
+    at = run(report_page, state)
+    plan = planned({"edited_rows": {0: {"lastName": "A"}, 1: {"contactEmail": "broken"}}})
+    (applied,) = plan.changes
+    state.report = PushReport(
+        "customers",
+        [],
+        [RowResult(applied, "applied", 204, None, None)],
+        invalid=plan.rejected(),
+    )
+    at.run()
+    assert [w.value for w in at.warning] == [
+        "Last push: 1 applied, 0 failed, 0 conflicts, 1 invalid."
+    ]
+    shown = at.dataframe[0].value
+    assert shown[["row", "outcome"]].values.tolist() == [["row 1", "invalid"]]
+    assert shown["message"].iloc[0].startswith("contactEmail: ")
+    assert [d.proto.label for d in at.get("download_button")] == [
+        "Download failed rows (fix and upload again)"
+    ]

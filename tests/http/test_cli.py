@@ -143,13 +143,21 @@ def test_export_edit_plan_push_round_trip_from_the_command_line(cli_sandbox, tmp
     assert "1 to update" in planned.stdout and "1 invalid rows" in planned.stdout
     assert "contactEmail" in planned.stdout
 
-    results = tmp_path / "results.csv"
+    results, errors = tmp_path / "results.csv", tmp_path / "errors.csv"
     pushed = run_cli(
-        "push", "customers", str(exported), "--yes", "--results", str(results), env=cli_sandbox
+        *("push", "customers", str(exported), "--yes"),
+        *("--results", str(results), "--errors", str(errors)),
+        env=cli_sandbox,
     )
     assert pushed.returncode == 1, "an invalid row makes the exit status non-zero"
-    assert "1 applied, 0 failed, 0 conflicts" in pushed.stdout
-    assert pd.read_csv(results)["outcome"].tolist() == ["applied"]
+    assert "1 applied, 0 failed, 0 conflicts, 1 invalid" in pushed.stdout
+    lines = pd.read_csv(results, dtype=str)
+    assert lines[["row", "outcome"]].values.tolist() == [["row 2", "applied"], ["row 3", "invalid"]]
+    assert "contactEmail" in lines.loc[1, "message"]
+    fix = pd.read_csv(errors, dtype=str, keep_default_na=False)
+    assert fix["contactEmail"].tolist() == ["not-an-email"], "the row as it was uploaded"
+    assert fix["customerNumber"].tolist() == [frame.loc[1, "customerNumber"]]
+    assert fix["_error"].iloc[0].startswith("invalid: contactEmail")
 
     again = tmp_path / "again.csv"
     assert run_cli("export", "customers", "-o", str(again), env=cli_sandbox).returncode == 0

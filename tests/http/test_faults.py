@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -157,21 +156,22 @@ def test_mixed_push_under_faults_loses_nothing_and_retry_failed_completes_it(big
     customers = after["customers"].set_index("customerNumber")
     assert len(customers) == len(before["customers"].frame) + 60, "no customer lost or duplicated"
     assert customers.index.is_unique
-    assert (
-        customers.loc[edits["customers"]["customerNumber"].dropna(), "lastName"]
-        .str.startswith("Fault-")
-        .all()
+    wanted = edits["customers"].dropna(subset=["customerNumber"]).set_index("customerNumber")
+    assert customers.loc[wanted.index, "lastName"].tolist() == wanted["lastName"].tolist()
+    new_people = edits["customers"][edits["customers"]["customerNumber"].isna()]
+    made = customers[customers["contactEmail"].isin(new_people["contactEmail"])]
+    assert sorted(made["contactEmail"]) == sorted(new_people["contactEmail"]), "each once"
+    by_email = made.set_index("contactEmail")
+    assert by_email.loc[new_people["contactEmail"], "lastName"].tolist() == (
+        new_people["lastName"].tolist()
     )
-    emails = customers["contactEmail"]
-    assert emails[emails.str.endswith("@faults.example", na=False)].nunique() == 60
-    assert len(emails[emails.str.endswith("@faults.example", na=False)]) == 60
 
     assignments = after["contact-assignments"].set_index("id")
     assert len(assignments) == len(before["contact-assignments"].frame) + 100
     assert assignments.index.is_unique
     assert set(created["contact-assignments"]) <= {(i,) for i in assignments.index}
     retyped = edits["contact-assignments"].dropna(subset=["id"]).set_index("id")["type"]
-    assert (assignments.loc[retyped.index, "type"] == retyped).all()
+    assert assignments.loc[retyped.index, "type"].tolist() == retyped.tolist()
 
     keys = ["segmentId", "customerId", "legalEntityId"]
     members = after["segment-memberships"][keys].astype(str)
@@ -186,25 +186,65 @@ def test_mixed_push_under_faults_loses_nothing_and_retry_failed_completes_it(big
     client.close()
 
 
-def journal_results(path: Path) -> int:
-    """Rows with a result so far (0 while the pushing process is still creating the file)."""
-    with sqlite3.connect(path) as db:
-        try:
-            query = "SELECT COUNT(*) FROM push_rows WHERE outcome IS NOT NULL"
-            return db.execute(query).fetchone()[0]
-        except sqlite3.OperationalError:  # no tables yet
-            return 0
+ALREADY_WANTED = "already in the wanted state; nothing sent"
+ALREADY_DELETED = "already deleted; nothing sent"
+SLOW_MS = 40_000
 
 
-def test_push_killed_midway_is_resumed_to_exactly_the_intended_state(big_sandbox, tmp_path):
+def killed_edits(client: EmporixClient) -> dict[str, pd.DataFrame]:
+    """A customers file that updates, creates and deletes, and a memberships file that
+    adds and removes members of two segments (bulk requests)."""
+    frame = load_table(client, "customers").frame
+    updated = frame.iloc[:150].copy()
+    updated["firstName"] = [f"Killed-{i}" for i in range(len(updated))]
+    created = frame.iloc[:20].copy()
+    created["customerNumber"] = None
+    created["contactEmail"] = [f"killed-{i}@faults.example" for i in range(len(created))]
+    deleted = frame.iloc[150:170].assign(_action="delete")
+
+    b2c = set(frame.loc[frame["businessModel"] == "B2C", "customerNumber"])
+    members = load_table(client, "segment-memberships").frame
+    keys = ["segmentId", "customerId", "legalEntityId"]
+    adds, removes = [], []
+    for segment in sorted(members["segmentId"].unique())[:2]:
+        in_segment = members[members["segmentId"] == segment]
+        free = sorted(b2c - set(in_segment["customerId"]))[:120]
+        adds.append(pd.DataFrame({"segmentId": segment, "customerId": free, "legalEntityId": None}))
+        removes.append(in_segment.iloc[:30][keys].assign(_action="delete"))
+    return {
+        "customers": pd.concat([created, updated, deleted]),
+        "segment-memberships": pd.concat([*adds, *removes]),
+    }
+
+
+def queued_left(sandbox: RunningSandbox) -> int:
+    with httpx.Client(base_url=sandbox.url) as admin:
+        return sum(fault["count"] for fault in admin.get("/_sandbox/faults").json()["queued"])
+
+
+def test_pushes_killed_midway_are_resumed_to_exactly_the_intended_state(big_sandbox, tmp_path):
+    """Requests the server processed but never answered (slow answers, then SIGKILL) have
+    no result in the journal: the resume finds them applied by re-reading and sends
+    only the rest, recording every result at its own row."""
     settings = settings_for(big_sandbox)
     client = EmporixClient(settings)
-    set_faults(big_sandbox, fault_rate=0.0, latency_ms=40)
-    frame = load_table(client, "customers").frame
-    edited = frame.iloc[:300].copy()
-    edited["firstName"] = [f"Killed-{i}" for i in range(len(edited))]
-    upload = tmp_path / "customers.csv"
-    upload.write_bytes(frame_bytes(edited, "csv"))
+    edits = killed_edits(client)
+    before = {name: load_table(client, name).frame for name in edits}
+    customers = edits["customers"]
+    slow_update = customers.loc[customers["firstName"] == "Killed-10", "customerNumber"].iloc[0]
+    slow_delete = customers.loc[customers["_action"] == "delete", "customerNumber"].iloc[2]
+    set_faults(
+        big_sandbox,
+        fault_rate=0.0,
+        slow_ms=SLOW_MS,
+        queued=[
+            {"kind": "slow", "method": "POST", "path_contains": "/customers"},
+            {"kind": "slow", "method": "PATCH", "path_contains": f"/customers/{slow_update}"},
+            {"kind": "slow", "method": "DELETE", "path_contains": f"/customers/{slow_delete}"},
+            {"kind": "slow", "method": "PUT", "path_contains": "/customers/bulk"},
+            {"kind": "slow", "method": "DELETE", "path_contains": "/customers/bulk"},
+        ],
+    )
     journal = tmp_path / "journal.db"
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("EMPORIX_")},
@@ -212,46 +252,93 @@ def test_push_killed_midway_is_resumed_to_exactly_the_intended_state(big_sandbox
         "EMPORIX_TENANT": settings.tenant,
         "EMPORIX_CLIENT_ID": settings.client_id,
         "EMPORIX_CLIENT_SECRET": settings.client_secret.get_secret_value(),
-        "EMPORIX_CONCURRENCY": "2",
+        "EMPORIX_READ_TIMEOUT_S": str(SLOW_MS * 3 / 1000),
         "EMPORIX_JOURNAL_DB": str(journal),
     }
-
-    pusher = subprocess.Popen(
-        [CLI, "push", "customers", str(upload), "--yes"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    pushers = []
+    for name, workers in (("customers", 3), ("segment-memberships", 2)):
+        upload = tmp_path / f"{name}.csv"
+        upload.write_bytes(frame_bytes(edits[name], "csv"))
+        pushers.append(
+            subprocess.Popen(
+                [CLI, "push", name, str(upload), "--yes"],
+                env={**env, "EMPORIX_CONCURRENCY": str(workers)},
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+    # Once every slow fault is taken, every worker of both pushes waits on an answer.
     deadline = time.monotonic() + 120
-    while not (journal.exists() and journal_results(journal) >= 40):
-        assert pusher.poll() is None, "the push ended before it could be killed"
-        assert time.monotonic() < deadline, "the push never got going"
+    while queued_left(big_sandbox):
+        assert all(p.poll() is None for p in pushers), "a push ended before it could be killed"
+        assert time.monotonic() < deadline, "the pushes never got stuck"
         time.sleep(0.05)
-    pusher.send_signal(signal.SIGKILL)
-    pusher.wait(timeout=30)
-    set_faults(big_sandbox, latency_ms=0)
+    for pusher in pushers:
+        pusher.send_signal(signal.SIGKILL)
+        pusher.wait(timeout=30)
+    set_faults(big_sandbox, queued=[])
 
     with open_journal(journal) as book:
-        push_id = book.history().loc[0, "id"]
-        killed = book.entry(push_id)
-        assert killed.status == "incomplete"
-        assert 0 < len(killed.pending()) < 300
+        pushes = dict(zip(book.history()["resource"], book.history()["id"], strict=True))
+        killed = {name: book.entry(pushes[name]) for name in edits}
+    unanswered = {name: {row.position for row in entry.pending()} for name, entry in killed.items()}
+    for name, entry in killed.items():
+        assert entry.status == "incomplete", name
+        assert 0 < len(unanswered[name]) < len(entry.rows), name
 
-    resumed = subprocess.run(
-        [CLI, "resume", push_id, "--yes"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    for name in edits:
+        resumed = subprocess.run(
+            [CLI, "resume", pushes[name], "--yes"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert resumed.returncode == 0, resumed.stdout + resumed.stderr
 
     with open_journal(journal) as book:
-        entry = book.entry(push_id)
-        assert entry.status == "finished"
-        assert {row.outcome for row in entry.rows} == {"applied"}
+        done = {name: book.entry(pushes[name]) for name in edits}
+    for name, entry in done.items():
+        assert entry.status == "finished", name
+        assert {row.outcome for row in entry.rows} == {"applied"}, name
+        assert [r.position for r in entry.rows] == [r.position for r in killed[name].rows]
+        for row, was in zip(entry.rows, killed[name].rows, strict=True):
+            assert row.change == was.change, "every result recorded at its own row"
+            if was.outcome is not None:
+                assert (row.status, row.message) == (was.status, was.message), "kept as it was"
+    resumed_rows = {
+        name: [row for row in entry.rows if row.position in unanswered[name]]
+        for name, entry in done.items()
+    }
+    by_number = {row.change.key[0]: row for row in resumed_rows["customers"]}
+    assert by_number[slow_update].message == ALREADY_WANTED
+    assert by_number[slow_delete].message == ALREADY_DELETED
+    creates = [row for row in resumed_rows["customers"] if row.change.kind == "create"]
+    assert creates and {row.message for row in creates} == {ALREADY_WANTED}
+    for row in resumed_rows["customers"]:
+        if row.change.kind != "delete":
+            assert row.message == ALREADY_WANTED, row
+    bulk = resumed_rows["segment-memberships"]
+    adds = [row for row in bulk if row.change.kind == "create"]
+    assert len(adds) >= 120 and {row.message for row in adds} == {ALREADY_WANTED}
+    assert ALREADY_DELETED in {row.message for row in bulk if row.change.kind == "delete"}
+    assert any(row.message is None for row in bulk), "the unsent chunk was sent on resume"
+
     after = load_table(client, "customers").frame.set_index("customerNumber")
-    assert len(after) == len(frame)
-    wanted = edited.set_index("customerNumber")["firstName"]
-    assert (after.loc[wanted.index, "firstName"] == wanted).all()
+    assert len(after) == len(before["customers"])
+    wanted = customers.dropna(subset=["customerNumber"])
+    updates = wanted[wanted["_action"].isna()].set_index("customerNumber")["firstName"]
+    assert after.loc[updates.index, "firstName"].tolist() == updates.tolist()
+    assert not set(wanted.loc[wanted["_action"] == "delete", "customerNumber"]) & set(after.index)
+    emails = after["contactEmail"][after["contactEmail"].str.startswith("killed-", na=False)]
+    assert sorted(emails) == sorted(customers["contactEmail"].iloc[:20])
+
+    keys = ["segmentId", "customerId"]
+    members = load_table(client, "segment-memberships").frame
+    present = set(map(tuple, members[keys].values))
+    memberships = edits["segment-memberships"]
+    added = set(map(tuple, memberships[memberships["_action"].isna()][keys].values))
+    removed = set(map(tuple, memberships[memberships["_action"] == "delete"][keys].values))
+    assert added <= present and not removed & present
+    assert len(members) == len(before["segment-memberships"]) + len(added) - len(removed)
     client.close()

@@ -130,6 +130,8 @@ def test_450_membership_adds_take_exactly_3_bulk_requests(client, admin):
     admin.reset_stats()
     report = push_plan(client, table, plan, loaded.documents)
     assert admin.count(BULK_PUT) == 3
+    assert report.requests_frame()["rows"].tolist() == [200, 200, 50]
+    assert [len(body) for body in report.requests_frame()["body"]] == [200, 200, 50]
     failed = {r.change.key[1] for r in report.results if r.outcome == "failed"}
     assert failed == {c for c in candidates if c.startswith("ghost-")}
     assert all(r.status == 404 and r.message for r in report.problems)

@@ -43,10 +43,11 @@ async def put_faults(request: Request, sandbox: Sandbox) -> Response:
 
 @router.post("/reset")
 async def reset(request: Request, sandbox: Sandbox) -> Response:
-    """Reseed (with the body's sizes, if any), clear faults and stats."""
+    """Reseed (with the body's sizes, if any), clear stats, and go back to the faults and
+    quirks the server was started with."""
     sizes = await read_object(request, empty_ok=True)
     sandbox.reseed(sizes)
-    sandbox.faults.configure(FaultSettings())
+    sandbox.faults.restore()
     sandbox.stats.reset()
     return Response(status_code=204)
 

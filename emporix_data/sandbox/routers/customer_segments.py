@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request, Response
 
 from emporix_data.sandbox.documents import check_version, now_iso, store_text_or_404
 from emporix_data.sandbox.errors import ApiProblem, not_found
+from emporix_data.sandbox.faults import multi_status_entries
 from emporix_data.sandbox.paging import paged_list
 from emporix_data.sandbox.references import MEMBERSHIP_REFERENCES
 from emporix_data.sandbox.responses import json_response, list_response, read_array, read_object
@@ -162,7 +163,7 @@ async def bulk_upsert(segmentId: str, request: Request, sandbox: Sandbox) -> Res
             else Outcome(400, "item must be an object")
         )
         results.append(bulk_entry(index, outcome))
-    return json_response(results, 207)
+    return json_response(multi_status_entries(results, sandbox.faults.settings.multi_status), 207)
 
 
 @router.delete("/segments/{segmentId}/customers/bulk")
@@ -176,7 +177,7 @@ async def bulk_delete(segmentId: str, request: Request, sandbox: Sandbox) -> Res
             continue
         store.delete(collection, membership_key(item["customerId"], item.get("legalEntityId")))
         results.append(bulk_entry(index, Outcome(204)))
-    return json_response(results, 207)
+    return json_response(multi_status_entries(results, sandbox.faults.settings.multi_status), 207)
 
 
 @router.get(B2C_PATH)
