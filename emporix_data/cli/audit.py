@@ -138,7 +138,7 @@ def fix_check(check: Check, *, dry_run: bool, yes: bool, journal: Path | None) -
                 journal=book,
                 origin=Origin(os_user(), origin_source(check.name)),
             )
-    finish(report, loaded.table, None, None, invalid=bool(plan.errors))
+    finish(report, loaded.table)
 
 
 def _named(names: Sequence[str]) -> list[Check]:
