@@ -19,6 +19,7 @@ navigation = st.navigation(
         st.Page(
             "pages/customer_groups.py", title="Customer groups", icon=":material/local_shipping:"
         ),
+        st.Page("pages/reports.py", title="Reports", icon=":material/query_stats:"),
         st.Page("pages/push_history.py", title="Push history", icon=":material/history:"),
     ]
 )

@@ -1,19 +1,20 @@
 """The ``emporix-data`` command: the whole edit loop without a browser.
 
-Sandbox server, exports, plans and pushes of edited files, and the push journal's
-history, resume and undo. Each module holds a group of commands and adds them to the
-app with its ``register``; ``common`` holds what they share. A new command module is one
-more entry in ``COMMAND_MODULES`` (whose order is the order of ``--help``).
+Sandbox server, exports, plans and pushes of edited files, the push journal's
+history, resume and undo, and reports (saved ones and any SQL query). Each module holds
+a group of commands and adds them to the app with its ``register``; ``common`` holds
+what they share. A new command module is one more entry in ``COMMAND_MODULES`` (whose
+order is the order of ``--help``).
 """
 
 import typer
 
-from emporix_data.cli import files, journal, tools
+from emporix_data.cli import files, journal, reports, tools
 
-COMMAND_MODULES = (tools, files, journal)
+COMMAND_MODULES = (tools, files, journal, reports)
 
 app = typer.Typer(
-    help="Emporix data ops: sandbox, exports, plans, journaled pushes, resume and undo.",
+    help=("Emporix data ops: sandbox, exports, plans, journaled pushes, resume, undo and reports."),
     no_args_is_help=True,
 )
 for module in COMMAND_MODULES:

@@ -9,7 +9,7 @@ later (addresses, ``mixins.*``) appear in it without a change here.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import duckdb
 
@@ -171,3 +171,29 @@ def parameters_in(sql: str) -> tuple[str, ...]:
     """
     found = (match.group("name") for match in _TOKENS.finditer(sql))
     return tuple(dict.fromkeys(name for name in found if name))
+
+
+def inline_parameters(sql: str, params: Mapping[str, object]) -> str:
+    """``sql`` with each ``$name`` of ``params`` written as a SQL literal, to be read, edited
+    or saved as a report without its values (strings, quoted identifiers and comments are
+    left alone). Text is quoted with its quotes doubled; lists become ``[...]``."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group("name")
+        if name is None or name not in params:
+            return match.group(0)
+        return sql_literal(params[name])
+
+    return _TOKENS.sub(replace, sql)
+
+
+def sql_literal(value: object) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(sql_literal(item) for item in value) + "]"
+    return "'" + str(value).replace("'", "''") + "'"
