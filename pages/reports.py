@@ -46,7 +46,7 @@ def loaded_caption() -> str:
         for name, resource in RESOURCE_TABLES.items()
         if (state := report_table_state(resource)).loaded_at and state.workspace is not None
     ]
-    return "Loaded: " + ", ".join(loaded) if loaded else "Tables load when a query needs them."
+    return "Loaded: " + ", ".join(loaded) if loaded else "Tables load when a query needs them"
 
 
 st.title("Reports")
