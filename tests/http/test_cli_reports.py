@@ -1,4 +1,8 @@
-"""`emporix-data report` and `emporix-data sql` as cron runs them, against the sandbox."""
+"""`emporix-data report` and `emporix-data sql` as cron runs them, against the sandbox.
+
+Runs that load and write go through the installed command in a process of its own; the
+refusals and mistakes, which end before anything loads, run the same app in process.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,9 @@ from pathlib import Path
 import httpx
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
+from emporix_data.cli import app
 from tests.http.test_cli import run_cli
 
 TENANT = "demo"
@@ -107,8 +113,8 @@ def test_forbidden_statements_exit_with_one_line_and_touch_no_file(
     marker.write_text("secret\ntop-secret-value\n")
     admin.reset_stats()
     sql = query.format(marker=marker, target=target)
-    result = run_cli("sql", sql, "-o", str(out), env=env)
-    assert result.returncode == 1
+    result = CliRunner().invoke(app, ["sql", sql, "-o", str(out)], env=env)
+    assert result.exit_code == 1
     assert result.stderr.startswith(f"error: {message}")
     assert len(result.stderr.strip().splitlines()) == 1
     assert "top-secret-value" not in result.stdout + result.stderr
@@ -131,8 +137,8 @@ def test_forbidden_statements_exit_with_one_line_and_touch_no_file(
     ],
 )
 def test_mistakes_exit_with_one_clear_line(env, args, message):
-    result = run_cli(*args, env=env)
-    assert result.returncode == 1
+    result = CliRunner().invoke(app, args, env=env)
+    assert result.exit_code == 1
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
 

@@ -143,3 +143,19 @@ def test_the_session_keeps_its_engine_while_the_frames_are_the_same():
         engine.run("SELECT 1")
     session.forget_tables()
     assert session.engine_for(reloaded) is not other
+
+
+def test_customer_360_names_segments_from_the_segments_table_or_by_their_id():
+    world = small_world()
+    world["segments"] = pd.DataFrame(
+        {"id": ["S1", "S1", "S2"], "name": ["VIP", "VIP", None]}, dtype="string"
+    )
+    world["segment_memberships"] = world["segment_memberships"].assign(
+        segmentId=pd.Series(["S1", "S2", "S9"], dtype="string")
+    )
+    with ReportEngine(world) as engine:
+        rows = engine.run(
+            "SELECT customerNumber, segmentIds, segmentNames FROM customer_360 ORDER BY 1"
+        ).frame
+    assert [list(ids) for ids in rows["segmentIds"]] == [["S1", "S2"], [], ["S9"], []]
+    assert rows["segmentNames"].fillna("-").tolist() == ["S2; VIP", "-", "S9", "-"]
