@@ -58,7 +58,9 @@ top[0].caption(
     f"SQL over the tables of {get_connection().label}, as loaded from the API (pending "
     f"edits are not in them). {loaded_caption()}. Your reports: `{reports_dir}`."
 )
-top[1].button("Reload tables", icon=":material/refresh:", on_click=reload_tables)
+top[1].button(
+    "Reload tables", key="reports:reload", icon=":material/refresh:", on_click=reload_tables
+)
 
 linked = st.query_params.get(LINK_PARAMETER)
 run_linked = False

@@ -13,6 +13,10 @@ import streamlit as st
 from emporix_data.reports.charts import ChartSpec, chart_for, with_segment_names, words
 from pages.components.report_tables import segment_names
 
+# Bars, slices and cells beyond this many rows are no longer readable (nor quick to draw).
+MAX_CATEGORY_ROWS = 1_000
+CATEGORY_CHARTS = ("bar", "pie", "heatmap")
+
 
 def figure(frame: pd.DataFrame, spec: ChartSpec, title: str = "") -> go.Figure | None:
     """The figure of ``spec`` (None for ``none``); every axis and legend titled in words."""
@@ -52,6 +56,12 @@ def chart_spec(
 def result_chart(frame: pd.DataFrame, declared: ChartSpec | None, key: str) -> ChartSpec:
     """Draw the result's chart (or say why there is none); returns the chart drawn."""
     drawn, spec = chart_spec(frame, declared)
+    if spec.kind in CATEGORY_CHARTS and len(drawn) > MAX_CATEGORY_ROWS:
+        st.caption(
+            f"No chart: {len(drawn):,} rows are too many for a {spec.kind} chart "
+            f"(at most {MAX_CATEGORY_ROWS:,}); group them further."
+        )
+        return spec
     shown = figure(drawn, spec)
     if spec.problem:
         st.caption(spec.problem)

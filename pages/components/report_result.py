@@ -29,8 +29,10 @@ def result_section(run: ReportRun, reports_dir: Path) -> None:
     if result is None:
         return
     frame = result.frame
-    shown = f"; the first {result.display_rows:,} are shown, downloads hold all" * result.capped
-    st.caption(f"{count_of(len(frame), 'row')} in {result.elapsed_s:.2f} s{shown}.")
+    size = f"{count_of(len(frame), 'row')} in {result.elapsed_s:.2f} s"
+    if result.capped:
+        size += f"; the first {result.display_rows:,} are shown, downloads hold all"
+    st.caption(size + ".")
     st.dataframe(result.shown, hide_index=True, key=f"{KEY}:grid")
     chart = result_chart(result.shown, run.declared, key=f"{KEY}:chart")
     _downloads(frame, run.report or "report")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,16 @@ from streamlit.testing.v1 import AppTest
 from emporix_data.client import EmporixClient
 from emporix_data.resources.customer_groups import list_customer_groups
 from tests.support import APP
+
+
+@pytest.fixture(autouse=True)
+def main_module_kept() -> Iterator[None]:
+    """AppTest installs the script it runs as ``__main__`` and leaves it there; a child
+    process started later with "spawn" (the benchmark's sandbox) would run that script
+    again on start. Put the real ``__main__`` back after every page test."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 
 @pytest.fixture

@@ -144,3 +144,15 @@ def test_figures_title_every_axis_in_words_and_pivot_heatmaps():
     line = figure(frame, ChartSpec("line", "segment", "customers", "otherSegment"))
     assert line is not None and line.layout.legend.title.text == "Other segment"
     assert figure(frame, ChartSpec("none")) is None
+
+
+def test_too_many_bars_are_not_drawn(tmp_path):
+    at = result_of(
+        a_run("SELECT CAST(range AS VARCHAR) AS k, range AS n FROM range(1001)"), tmp_path
+    )
+    assert not at.get("plotly_chart")
+    assert "1,001 rows are too many for a bar chart (at most 1,000)" in at.caption[1].value
+    at = result_of(
+        a_run("SELECT CAST(range AS VARCHAR) AS k, range AS n FROM range(1000)"), tmp_path
+    )
+    assert len(at.get("plotly_chart")) == 1
