@@ -26,6 +26,7 @@ navigation = st.navigation(
 st.session_state[NAVIGATION_READY] = True
 deep_link = st.session_state.pop(DEEP_LINK, None)
 if deep_link:
-    st.switch_page(deep_link)
+    page, query_params = deep_link
+    st.switch_page(page, query_params=query_params)
 connection_sidebar()
 navigation.run()
