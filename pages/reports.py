@@ -54,10 +54,7 @@ session = report_session()
 reports_dir = LocalSettings().reports_dir
 reports = list_reports(reports_dir)
 top = st.columns([4, 1])
-top[0].caption(
-    f"SQL over the tables of {get_connection().label}, as loaded from the API (pending "
-    f"edits are not in them). {loaded_caption()}. Your reports: `{reports_dir}`."
-)
+about = top[0].empty()  # filled last: a run may load tables
 top[1].button(
     "Reload tables", key="reports:reload", icon=":material/refresh:", on_click=reload_tables
 )
@@ -94,3 +91,7 @@ if asked is not None:
 if session.last is not None:
     st.divider()
     result_section(session.last, reports_dir)
+about.caption(
+    f"SQL over the tables of {get_connection().label}, as loaded from the API (pending "
+    f"edits are not in them). {loaded_caption()}. Your reports: `{reports_dir}`."
+)

@@ -17,6 +17,6 @@ def report_link(report: str, label: str = "Open the report") -> None:
 def tile(label: str, value: int, report: str, note: str | None = None) -> None:
     """A KPI in a bordered box with the link to its rows; ``note`` is a sub-value drawn
     as plain grey text, not as a change (no arrow, no colour)."""
-    with st.container(border=True, key=f"tile:{label}"):
+    with st.container(border=True, height="stretch", key=f"tile:{label}"):
         st.metric(label, f"{value:,}", note, delta_color="off", delta_arrow="off")
         report_link(report, "Show the rows")
