@@ -19,6 +19,7 @@ navigation = st.navigation(
         st.Page(
             "pages/customer_groups.py", title="Customer groups", icon=":material/local_shipping:"
         ),
+        st.Page("pages/reports.py", title="Reports", icon=":material/query_stats:"),
         st.Page("pages/push_history.py", title="Push history", icon=":material/history:"),
         st.Page("pages/data_quality.py", title="Data quality", icon=":material/rule:"),
     ]
@@ -26,6 +27,7 @@ navigation = st.navigation(
 st.session_state[NAVIGATION_READY] = True
 deep_link = st.session_state.pop(DEEP_LINK, None)
 if deep_link:
-    st.switch_page(deep_link)
+    page, query_params = deep_link
+    st.switch_page(page, query_params=query_params)
 connection_sidebar()
 navigation.run()

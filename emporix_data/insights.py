@@ -1,10 +1,27 @@
-"""Figures a customer-data owner looks at, computed from the loaded tables (pure pandas)."""
+"""Figures a customer-data owner looks at, computed from the loaded tables (pure pandas).
+
+Each one has a saved report behind it (``OVERVIEW_REPORTS``) that lists the same
+numbers, or the rows behind a count, so that the Overview can link to them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+
+# Overview figure -> the built-in report that shows its rows.
+OVERVIEW_REPORTS = {
+    "customers": "customers_by_business_model_and_status",
+    "contact_assignments": "contact_types_per_company",
+    "memberships": "segment_sizes",
+    "b2b_without_contact": "b2b_customers_without_contact_assignment",
+    "without_segment": "customers_in_no_segment",
+    "signups": "signups_per_month_by_business_model",
+    "overlaps": "segment_overlap",
+}
 
 
 @dataclass(frozen=True)
@@ -53,22 +70,31 @@ def signups_by_month(customers: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"month": counts.index, "customers": counts.to_numpy()})
 
 
-def segment_sizes(memberships: pd.DataFrame) -> pd.DataFrame:
+def segment_sizes(memberships: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
+    """Customers per segment, largest first, segments by name (``names``: id -> name)."""
     sizes = memberships.groupby("segmentId", observed=True)["customerId"].nunique()
-    return sizes.rename("customers").reset_index().sort_values("customers", ascending=False)
+    frame = sizes.rename("customers").reset_index().sort_values("customers", ascending=False)
+    segments = frame.pop("segmentId").map(lambda segment: names.get(segment, segment))
+    return frame.assign(segment=segments)[["segment", "customers"]]
 
 
-def segment_overlaps(memberships: pd.DataFrame) -> pd.DataFrame:
-    """Customers shared by each pair of segments (a square frame; diagonal = size)."""
+def segment_overlaps(memberships: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
+    """Customers shared by each pair of different segments, by name: a square frame whose
+    diagonal (a segment's own size, which would swamp the colours) is left empty."""
     pairs = memberships[["segmentId", "customerId"]].drop_duplicates()
     matrix = pd.crosstab(pairs["customerId"], pairs["segmentId"])
-    return matrix.T.dot(matrix)
+    shared = matrix.T.dot(matrix).astype("float64")
+    shared = shared.mask(np.eye(len(shared), dtype=bool))
+    labels = [names.get(str(segment), str(segment)) for segment in shared.index]
+    shared.index, shared.columns = labels, labels
+    return shared
 
 
 def assignments_by_type(assignments: pd.DataFrame, top: int = 15) -> pd.DataFrame:
     """Contact assignments per legal entity and type, for the ``top`` largest entities."""
     names = assignments["legalEntityName"].fillna(assignments["legalEntityId"])
-    frame = pd.DataFrame({"legalEntity": names, "type": assignments["type"].fillna("unknown")})
+    types = assignments["type"].fillna("unknown")
+    frame = pd.DataFrame({"legalEntity": names, "contactType": types})
     largest = frame["legalEntity"].value_counts().index[:top]
     counts = frame[frame["legalEntity"].isin(largest)].value_counts()
     return counts.rename("assignments").reset_index()

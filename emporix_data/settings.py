@@ -59,7 +59,8 @@ class Settings(BaseSettings):
 
 
 class LocalSettings(BaseSettings):
-    """Where the push journal and the embedded sandbox keep their files.
+    """Where the push journal, the user's saved reports and the embedded sandbox keep
+    their files.
 
     An empty variable counts as unset, so the default applies.
     """
@@ -70,6 +71,7 @@ class LocalSettings(BaseSettings):
 
     data_dir: Path = Path(".emporix-data")
     journal_db: Path = Field(default_factory=lambda values: values["data_dir"] / "journal.db")
+    reports_dir: Path = Field(default_factory=lambda values: values["data_dir"] / "reports")
     sandbox_db: Path = Path(".sandbox/demo.db")
 
 

@@ -22,10 +22,11 @@ def require_app_navigation(page_path: str) -> None:
 
     Until a server process first runs ``st.navigation``, Streamlit treats ``pages/`` as
     the legacy page folder and runs a deep-linked page on its own, without the app's
-    sidebar and connection. Such a run goes to the app, which comes back to the page.
+    sidebar and connection. Such a run goes to the app, which comes back to the page
+    with the link's query parameters (``reports?report=NAME``).
     """
     if not st.session_state.get(NAVIGATION_READY):
-        st.session_state[DEEP_LINK] = page_path
+        st.session_state[DEEP_LINK] = (page_path, st.query_params.to_dict())
         st.switch_page("app.py")
 
 

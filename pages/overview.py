@@ -1,11 +1,17 @@
-"""Overview: KPI tiles and charts of the tenant's customer data, from the loaded tables."""
+"""Overview: KPI tiles and charts of the tenant's customer data, from the loaded tables.
+Every tile and chart links to the saved report that lists its rows."""
 
 import plotly.express as px
 import streamlit as st
 
 from emporix_data import insights
+from emporix_data.insights import OVERVIEW_REPORTS
+from emporix_data.reports import ChartSpec
 from pages.common import get_connection, require_app_navigation
 from pages.components.loading import loaded_table
+from pages.components.report_chart import figure
+from pages.components.report_links import report_link, tile
+from pages.components.report_tables import segment_names
 
 require_app_navigation("pages/overview.py")
 
@@ -15,55 +21,83 @@ st.caption(f"Connected to {get_connection().label}.")
 customers = loaded_table("customers").frame
 assignments = loaded_table("contact-assignments").frame
 memberships = loaded_table("segment-memberships").frame
+names = segment_names()
 figures = insights.kpis(customers, assignments, memberships)
 
-tiles = st.columns(4)
-tiles[0].metric("Customers", f"{figures.customers:,}", f"{figures.b2b:,} B2B", delta_color="off")
-tiles[1].metric("Active", f"{figures.active:,}", f"{figures.on_hold:,} on hold", delta_color="off")
-tiles[2].metric("Contact assignments", f"{figures.contact_assignments:,}")
-tiles[3].metric("Segment memberships", f"{figures.memberships:,}")
-gaps = st.columns(4)
-gaps[0].metric("B2B customers without a contact assignment", f"{figures.b2b_without_contact:,}")
-gaps[1].metric("Customers in no segment", f"{figures.without_segment:,}")
+first, second, third, fourth = st.columns(4)
+with first:
+    tile("Customers", figures.customers, OVERVIEW_REPORTS["customers"], f"{figures.b2b:,} B2B")
+with second:
+    tile("Active", figures.active, OVERVIEW_REPORTS["customers"], f"{figures.on_hold:,} on hold")
+with third:
+    tile(
+        "Contact assignments",
+        figures.contact_assignments,
+        OVERVIEW_REPORTS["contact_assignments"],
+    )
+with fourth:
+    tile("Segment memberships", figures.memberships, OVERVIEW_REPORTS["memberships"])
+first, second = st.columns(2)
+with first:
+    tile(
+        "B2B customers without a contact assignment",
+        figures.b2b_without_contact,
+        OVERVIEW_REPORTS["b2b_without_contact"],
+    )
+with second:
+    tile("Customers in no segment", figures.without_segment, OVERVIEW_REPORTS["without_segment"])
 
 left, right = st.columns(2)
-left.plotly_chart(
-    px.bar(
-        insights.customers_by_model_and_status(customers),
-        x="businessModel",
-        y="customers",
-        color="status",
-        barmode="group",
-        title="Customers by business model and status",
-    ),
-    key="status",
-)
-right.plotly_chart(
-    px.line(
-        insights.signups_by_month(customers), x="month", y="customers", title="Sign-ups per month"
-    ),
-    key="signups",
-)
+with left:
+    st.plotly_chart(
+        figure(
+            insights.customers_by_model_and_status(customers),
+            ChartSpec("bar", "businessModel", "customers", "status"),
+            "Customers by business model and status",
+        ),
+        key="status",
+    )
+    report_link(OVERVIEW_REPORTS["customers"])
+with right:
+    st.plotly_chart(
+        figure(
+            insights.signups_by_month(customers),
+            ChartSpec("line", "month", "customers"),
+            "Sign-ups per month",
+        ),
+        key="signups",
+    )
+    report_link(OVERVIEW_REPORTS["signups"])
 left, right = st.columns(2)
-left.plotly_chart(
-    px.bar(
-        insights.segment_sizes(memberships), x="segmentId", y="customers", title="Segment sizes"
-    ),
-    key="sizes",
-)
-right.plotly_chart(
-    px.imshow(
-        insights.segment_overlaps(memberships), text_auto=True, title="Customers shared by segments"
-    ),
-    key="overlaps",
-)
+with left:
+    st.plotly_chart(
+        figure(
+            insights.segment_sizes(memberships, names),
+            ChartSpec("bar", "segment", "customers"),
+            "Segment sizes",
+        ),
+        key="sizes",
+    )
+    report_link(OVERVIEW_REPORTS["memberships"])
+with right:
+    st.plotly_chart(
+        px.imshow(
+            insights.segment_overlaps(memberships, names),
+            text_auto=True,
+            aspect="auto",
+            labels={"x": "Segment", "y": "Other segment", "color": "Shared customers"},
+            title="Customers shared by two segments",
+        ),
+        key="overlaps",
+    )
+    st.caption("A segment's own size is left out here: it is in Segment sizes.")
+    report_link(OVERVIEW_REPORTS["overlaps"])
 st.plotly_chart(
-    px.bar(
+    figure(
         insights.assignments_by_type(assignments),
-        x="legalEntity",
-        y="assignments",
-        color="type",
-        title="Contact assignments by type (largest legal entities)",
+        ChartSpec("bar", "legalEntity", "assignments", "contactType"),
+        "Contact assignments by type (largest legal entities)",
     ),
     key="assignments",
 )
+report_link(OVERVIEW_REPORTS["contact_assignments"])

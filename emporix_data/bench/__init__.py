@@ -22,6 +22,7 @@ from emporix_data.bench.audit import measure_audit
 from emporix_data.bench.dashboard import measure_dashboard_filter
 from emporix_data.bench.options import Options, parse_args
 from emporix_data.bench.report import Row, describe, table
+from emporix_data.bench.reports import measure_reports
 from emporix_data.bench.scenarios import Bench
 from emporix_data.bench.tenant import prepared_database
 from emporix_data.sandbox import SandboxConfig, start_sandbox_process
@@ -40,6 +41,8 @@ def run(options: Options) -> list[Row]:
                 customers = bench.load_customers()
                 _step("loading memberships")
                 memberships = bench.load_memberships()
+                _step("building customer_360 and grouping it")
+                bench.rows += measure_reports(bench.client, customers.frame, memberships.frame)
                 _step("pushing membership upserts")
                 bench.push_memberships(customers.frame, memberships)
                 del memberships

@@ -29,7 +29,7 @@ DryRunOption = Annotated[bool, typer.Option(help="Send nothing; list the request
 
 
 def fail(message: str) -> NoReturn:
-    stderr.print(f"error: {message}", style="red", markup=False, highlight=False)
+    stderr.print(f"error: {message}", style="red", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(code=1)
 
 

@@ -9,7 +9,7 @@ later (addresses, ``mixins.*``) appear in it without a change here.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import duckdb
 
@@ -59,7 +59,8 @@ def address_column(customer_columns: Sequence[str], part: str) -> str | None:
 def customer_360_sql(customer_columns: Sequence[str]) -> str:
     """customer_360: one row per customer, its columns, and what the other tables say of it.
 
-    Each source is aggregated per customer first, so the joins never multiply rows.
+    Each source is aggregated per customer first, so the joins never multiply rows;
+    segment names come from a map of the segments, looked up per customer.
     Lists are sorted, texts joined in sorted order: the same data gives the same row.
     A loaded customer column named like a derived one (``country``) is kept as it is.
     """
@@ -90,13 +91,23 @@ WITH le AS (
     LEFT JOIN legal_entities e ON e.id = ca.legalEntityId
     GROUP BY ca.customerId
 ),
+segment_ids AS (
+    SELECT customerId, {_distinct("segmentId")} AS segmentIds
+    FROM segment_memberships
+    GROUP BY customerId
+),
+segment_names AS (
+    SELECT map(list(id), list(name)) AS names
+    FROM (
+        SELECT id, min(name) AS name FROM segments
+        WHERE id IS NOT NULL AND name IS NOT NULL
+        GROUP BY id
+    )
+),
 sm AS (
-    SELECT m.customerId,
-        {_distinct("m.segmentId")} AS segmentIds,
-        {_joined("coalesce(s.name, m.segmentId)", "; ")} AS segmentNames
-    FROM segment_memberships m
-    LEFT JOIN segments s ON s.id = m.segmentId
-    GROUP BY m.customerId
+    SELECT i.customerId, i.segmentIds,
+        {_listed_names("i.segmentIds", "n.names", "; ")} AS segmentNames
+    FROM segment_ids i, segment_names n
 ),
 cg AS (
     SELECT customerId, {_joined("groupId", ", ")} AS customerGroups
@@ -115,6 +126,17 @@ LEFT JOIN cg ON cg.customerId = c.customerNumber
 def _distinct(value: str) -> str:
     """The distinct values of a group as a sorted list; ``list_distinct`` drops NULLs."""
     return f"list_sort(list_distinct(list({value})))"
+
+
+def _listed_names(ids: str, names: str, separator: str) -> str:
+    """The names of a list of ids from a map (an id without a name as itself), distinct,
+    sorted and joined (NULL when there are none).
+
+    Naming each customer's few ids from the map of the (few) segments is faster than
+    joining every membership row to its segment before grouping.
+    """
+    named = f"list_transform({ids}, lambda id: coalesce({names}[id], id))"
+    return f"nullif(array_to_string(list_sort(list_distinct({named})), '{separator}'), '')"
 
 
 def _joined(value: str, separator: str) -> str:
@@ -171,3 +193,29 @@ def parameters_in(sql: str) -> tuple[str, ...]:
     """
     found = (match.group("name") for match in _TOKENS.finditer(sql))
     return tuple(dict.fromkeys(name for name in found if name))
+
+
+def inline_parameters(sql: str, params: Mapping[str, object]) -> str:
+    """``sql`` with each ``$name`` of ``params`` written as a SQL literal, to be read, edited
+    or saved as a report without its values (strings, quoted identifiers and comments are
+    left alone). Text is quoted with its quotes doubled; lists become ``[...]``."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group("name")
+        if name is None or name not in params:
+            return match.group(0)
+        return sql_literal(params[name])
+
+    return _TOKENS.sub(replace, sql)
+
+
+def sql_literal(value: object) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(sql_literal(item) for item in value) + "]"
+    return "'" + str(value).replace("'", "''") + "'"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Literal, get_args
 
@@ -152,3 +153,44 @@ def _is_text(series: pd.Series) -> bool:
         return True
     sample = series.dropna().head(100)
     return all(isinstance(value, str) for value in sample)
+
+
+SEGMENT_ID_COLUMNS = ("segmentId", "segment_id")
+
+
+def with_segment_names(
+    frame: pd.DataFrame, spec: ChartSpec, names: Mapping[str, str]
+) -> tuple[pd.DataFrame, ChartSpec]:
+    """A chart of segment ids shows their names instead: a ``segmentId`` column the chart
+    uses, in a result without its name column, becomes ``segment`` holding the names
+    (``names``: id -> name; an id without a name stays as it is)."""
+    present = {str(name) for name in frame.columns}
+    for column in SEGMENT_ID_COLUMNS:
+        if column not in spec.columns or column not in present or _id_with_name(column, present):
+            continue
+        target = next(
+            name
+            for name in ("segment", "segmentName", column)
+            if name not in present or name == column
+        )
+        labels = frame[column].map(lambda value: names.get(value, value))
+        named = frame.assign(**{column: labels}).rename(columns={column: target})
+        renamed = {value: value for value in spec.columns} | {column: target}
+        return named, replace(
+            spec,
+            x=renamed.get(spec.x or ""),
+            y=renamed.get(spec.y or ""),
+            color=renamed.get(spec.color or ""),
+        )
+    return frame, spec
+
+
+def segment_labels(segments: pd.DataFrame) -> dict[str, str]:
+    """Segment id -> its name, for charts; a name two segments share gets the id added,
+    so that their bars stay apart. Segments without a name keep their id."""
+    ids = segments["id"].astype("string")
+    stripped = segments["name"].astype("string").str.strip()
+    names = stripped.where(stripped != "").fillna(ids)
+    shared = names.duplicated(keep=False)
+    labels = names.where(~shared, names + " (" + ids + ")")
+    return {str(i): str(label) for i, label in zip(ids, labels, strict=True) if pd.notna(i)}

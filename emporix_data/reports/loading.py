@@ -12,7 +12,7 @@ from emporix_data.pagination import ProgressCallback
 from emporix_data.reports.catalog import TABLE_SCHEMAS
 from emporix_data.resources.legal_entities import LEGAL_ENTITY_SCHEMA, list_legal_entities
 from emporix_data.resources.segments import SEGMENT_SCHEMA, list_segments
-from emporix_data.tables import load_table
+from emporix_data.tables import LoadedTable, load_table
 
 # Report table -> the dashboard's resource table (``emporix_data.tables.TABLES``).
 RESOURCE_TABLES = {
@@ -23,14 +23,29 @@ RESOURCE_TABLES = {
 }
 # (report table, done, total): a table's own progress, as its loader reports it.
 TableProgress = Callable[[str, int, int | None], None]
+# A resource table as the dashboard keeps it, or a frame (legal entities, segments).
+ReportSource = LoadedTable | pd.DataFrame
 
 
 def load_report_frames(
     client: EmporixClient, table_names: Iterable[str], progress: TableProgress | None = None
 ) -> dict[str, pd.DataFrame]:
-    """The named report tables as frames, loaded concurrently (one thread per table;
-    each loader pages concurrently on its own). Resource tables load with ``load_table``,
-    legal entities and segments with their list calls and frame schemas."""
+    """The named report tables as frames (see ``load_report_sources``)."""
+    sources = load_report_sources(client, table_names, progress)
+    return {name: source_frame(source) for name, source in sources.items()}
+
+
+def source_frame(source: ReportSource) -> pd.DataFrame:
+    return source.frame if isinstance(source, LoadedTable) else source
+
+
+def load_report_sources(
+    client: EmporixClient, table_names: Iterable[str], progress: TableProgress | None = None
+) -> dict[str, ReportSource]:
+    """The named report tables, loaded concurrently (one thread per table; each loader
+    pages concurrently on its own). Resource tables load with ``load_table`` and come
+    back as the dashboard keeps them (a ``LoadedTable``, so that its pages can reuse
+    them); legal entities and segments as frames of their schemas."""
     wanted = set(table_names)
     unknown = sorted(wanted - TABLE_SCHEMAS.keys())
     if unknown:
@@ -39,10 +54,10 @@ def load_report_frames(
     if not names:
         return {}
 
-    def load(name: str) -> pd.DataFrame:
+    def load(name: str) -> ReportSource:
         report = _reporter(name, progress)
         if name in RESOURCE_TABLES:
-            return load_table(client, RESOURCE_TABLES[name], report).frame
+            return load_table(client, RESOURCE_TABLES[name], report)
         if name == "legal_entities":
             return LEGAL_ENTITY_SCHEMA.to_frame(list_legal_entities(client, progress=report))
         return SEGMENT_SCHEMA.to_frame(list_segments(client, progress=report))

@@ -1,6 +1,7 @@
 """The one place page state lives in ``st.session_state``: one ``TableState`` per table,
-tenant and site, the site a per-site table shows, Push history's state and Data
-quality's. Pages ask these functions and never build session-state keys themselves."""
+tenant and site, the site a per-site table shows, and the state of Push history, Data
+quality and the Reports page. Pages ask these functions and never build session-state
+keys themselves."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import streamlit as st
 from emporix_data.audit import AuditData, CheckResult, FixPlan
 from emporix_data.client import EmporixClient
 from emporix_data.push import PushReport
+from emporix_data.reports.session import ReportSession
 from emporix_data.tables import TABLES
 from emporix_data.undo import UndoPlan
 from emporix_data.workspace import EditorState, SiteChoice, TableState
@@ -78,6 +80,13 @@ def table_state(name: str) -> TableState:
     return _kept(state_key(name, tenant, site), TableState(name, tenant, site))
 
 
+def report_table_state(name: str) -> TableState:
+    """The state whose rows reports read: a per-site table's of the configured site."""
+    settings = get_connection().settings
+    site = settings.site if is_per_site(name) else None
+    return _kept(state_key(name, settings.tenant, site), TableState(name, settings.tenant, site))
+
+
 def table_states(name: str) -> list[TableState]:
     """Every kept state of ``name`` for the connected tenant, one per site."""
     tenant = get_connection().settings.tenant
@@ -106,3 +115,9 @@ def history_state() -> HistoryState:
 def audit_state() -> AuditState:
     """Data quality's state for the connected tenant."""
     return _kept(f"audit:state:{get_connection().settings.tenant}", AuditState())
+
+
+def report_session() -> ReportSession:
+    """The Reports page's state for the connected tenant."""
+    tenant = get_connection().settings.tenant
+    return _kept(f"reports:session:{tenant}", ReportSession(tenant))

@@ -35,6 +35,8 @@ def test_every_operation_is_measured_against_the_naive_client(rows):
         "load 600 customers into a frame",
         "memory of the 600-customer frame",
         "load all 600 segment memberships",
+        "report: customer_360 over 600 customers",
+        "report: group-by over customer_360",
         "push 60 membership upserts",
         "push 12 customer field updates",
         "build a change plan for 600 rows, 1% edited",
@@ -47,6 +49,15 @@ def test_every_operation_is_measured_against_the_naive_client(rows):
     memberships = rows["load all 600 segment memberships"]
     assert memberships.ours_requests == 1 + 50  # the segment list, then a page per segment
     assert memberships.naive_requests == 1 + 50 * 1  # 12 per segment: one short page each
+
+
+def test_report_rows_time_customer_360_over_the_loaded_tenant(rows):
+    built = rows["report: customer_360 over 600 customers"]
+    assert built.ours_s is not None and built.target == "≤ 1 s"
+    assert "over 600 customers, 600 segment memberships, 120 contact assignments" in built.note
+    grouped = rows["report: group-by over customer_360"]
+    assert grouped.ours_s is not None and grouped.target == "≤ 0.3 s"
+    assert "median of 5 runs" in grouped.note
 
 
 def test_pushes_use_bulk_chunks_and_batched_rereads(rows):

@@ -70,8 +70,11 @@ def test_status_breakdown_signups_sizes_and_overlaps():
         ("B2C", "inactive", 1),
     }
     assert insights.signups_by_month(customers)["customers"].tolist() == [2, 1]
-    assert insights.segment_sizes(memberships).values.tolist() == [["S1", 2], ["S2", 1]]
-    overlaps = insights.segment_overlaps(memberships)
-    assert overlaps.loc["S1", "S2"] == 1 and overlaps.loc["S1", "S1"] == 2
+    names = {"S1": "VIP"}
+    assert insights.segment_sizes(memberships, names).values.tolist() == [["VIP", 2], ["S2", 1]]
+    overlaps = insights.segment_overlaps(memberships, names)
+    assert list(overlaps.index) == list(overlaps.columns) == ["VIP", "S2"]
+    assert overlaps.loc["VIP", "S2"] == overlaps.loc["S2", "VIP"] == 1
+    assert overlaps.loc["VIP", "VIP"] != overlaps.loc["VIP", "VIP"]  # the diagonal is empty
     by_type = insights.assignments_by_type(assignments)
     assert by_type.values.tolist() == [["Acme", "BILLING", 1]]

@@ -51,7 +51,12 @@ def test_missing_credentials_name_what_is_missing(monkeypatch):
         load_settings({})
 
 
-LOCAL_VARIABLES = ("EMPORIX_DATA_DIR", "EMPORIX_JOURNAL_DB", "EMPORIX_SANDBOX_DB")
+LOCAL_VARIABLES = (
+    "EMPORIX_DATA_DIR",
+    "EMPORIX_JOURNAL_DB",
+    "EMPORIX_REPORTS_DIR",
+    "EMPORIX_SANDBOX_DB",
+)
 
 
 @pytest.fixture
@@ -65,6 +70,7 @@ def test_local_settings_default_to_the_project_folders(no_local_variables):
     local = LocalSettings()
     assert local.data_dir == Path(".emporix-data")
     assert local.journal_db == Path(".emporix-data/journal.db")
+    assert local.reports_dir == Path(".emporix-data/reports")
     assert local.sandbox_db == Path(".sandbox/demo.db")
     assert journal_path() == Path(".emporix-data/journal.db")
 
@@ -87,6 +93,15 @@ def test_empty_local_variables_mean_the_defaults(no_local_variables):
         Path(".emporix-data/journal.db"),
         Path(".sandbox/demo.db"),
     )
+
+
+def test_reports_dir_follows_the_data_dir_unless_given_itself(no_local_variables, tmp_path):
+    no_local_variables.setenv("EMPORIX_DATA_DIR", str(tmp_path / "data"))
+    assert LocalSettings().reports_dir == tmp_path / "data" / "reports"
+    no_local_variables.setenv("EMPORIX_REPORTS_DIR", str(tmp_path / "mine"))
+    assert LocalSettings().reports_dir == tmp_path / "mine"
+    no_local_variables.setenv("EMPORIX_REPORTS_DIR", "")
+    assert LocalSettings().reports_dir == tmp_path / "data" / "reports"
 
 
 def test_sandbox_db_is_read_from_its_variable(no_local_variables, tmp_path):
