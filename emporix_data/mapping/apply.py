@@ -114,12 +114,13 @@ def _check_key(schema: FrameSchema, frame: pd.DataFrame, usable: list[Lookup]) -
         needed = schema.by_name[name].required or len(schema.key) == 1
         if not needed or name in frame.columns or any(lk.column == name for lk in usable):
             continue
-        expected = [name, *(t for t in (targets[name].label,) if t)]
-        for lookup in schema.lookups:
-            if lookup.column == name and lookup.finds != "customer_legal_entity":
-                target = targets[lookup.field]
-                expected += [target.label or target.name]
-        quoted = " or ".join(f"'{header}'" for header in dict.fromkeys(expected))
+        expected = [name, targets[name].label]
+        expected += [
+            targets[lookup.field].label or lookup.field
+            for lookup in schema.lookups
+            if lookup.column == name and lookup.finds != "customer_legal_entity"
+        ]
+        quoted = " or ".join(f"'{header}'" for header in dict.fromkeys(expected) if header)
         raise MissingKey(
             f"the file has no column for {name}, the key of {schema.resource}: "
             f"expected a header {quoted}",
@@ -185,9 +186,14 @@ class _Resolver:
         )
         pending = blank(target) & self.active
         for lookup in lookups:
+            if not given or lookup.field not in self.schema.by_name:
+                self.consumed.append(lookup.field)
             values = self.frame[lookup.field]
             rows = pending & ~blank(values)
             pending &= ~rows
+            if not rows.any():
+                continue
+            self.notes.append(f"{column}: looked up by {lookup.field} in {int(rows.sum())} rows")
             finder = self.directory.finder(lookup.finds)
             answers = {value: finder.find(value) for value in values[rows].unique()}
             for label, value in zip(self.frame.index[rows], values[rows], strict=True):
@@ -205,10 +211,6 @@ class _Resolver:
                     "give one of them instead"
                 )
                 self.errors.append(RowError(row_name(label), None, lookup.field, message))
-            if not given or lookup.field not in self.schema.by_name:
-                self.consumed.append(lookup.field)
-            if rows.any():
-                self.notes.append(f"{column}: found by {lookup.field} in {int(rows.sum())} rows")
         self.frame[column] = target
 
     def from_customers(self, lookup: Lookup) -> None:

@@ -217,8 +217,7 @@ def _automatic(
             proposals[header] = (RANKS["name"], header, "name")
             continue
         found = sorted(index.get(header_term(header), ()))
-        best = {(column, how) for rank, column, how in found if rank == found[0][0]}
-        columns = sorted({column for column, _how in best})
+        columns = sorted({column for rank, column, _how in found if rank == found[0][0]})
         if not columns:
             choices[header] = HeaderChoice(header, None, "matches no column")
         elif len(columns) > 1:

@@ -150,7 +150,7 @@ def test_segment_names_and_e_mails_are_looked_up_beside_the_file_values():
         ["row 2", "vip", "SEG1", "TWO@example.com", "C2"],
         ["row 3", "VIP", "SEG1", "nobody@x.org", "(no match)"],
     ]
-    assert "segmentId: found by segmentName in 2 rows" in captions(at)
+    assert "segmentId: looked up by segmentName in 2 rows" in captions(at)
     assert "plan: {'create': 1, 'update': 0, 'delete': 0, 'invalid': 1}" in captions(at)
     assert (
         "errors: 'nobody@x.org' matches no customer (by customer number, id or e-mail)"
