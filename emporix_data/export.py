@@ -1,18 +1,26 @@
 """Report files: a frame as CSV, XLSX, Parquet or JSON, and edited files read back.
 
-Dates are written as ISO-8601 text in CSV, XLSX and JSON so that a file can be opened
-in a spreadsheet, edited and read back without losing the time zone.
+CSV and JSON carry dates as ISO-8601 text (UTC, milliseconds). XLSX carries them as
+Excel date-times in UTC, which spreadsheets sort and filter as dates; reading one back
+gives the same instant to the millisecond, so an unedited round trip plans nothing.
 
-Spreadsheets run a cell that starts with ``=``, ``+``, ``-`` or ``@`` (some also a
-leading tab or carriage return) as a formula, so a customer named
-``=HYPERLINK("http://evil", "click")`` would become a live formula in a report. In
-CSV and XLSX such text cells are therefore written with a leading ``'``, the
-spreadsheet convention for "this is text", and ``read_table_file`` removes that one
-quote again: export, edit, upload changes nothing. Text that already starts with
-quotes followed by one of those characters gets one quote more, so every value,
-``'=x`` and ``+49 30 1234`` alike, comes back exactly. Only text cells are touched:
-numbers, booleans and dates are written as they are. Parquet and JSON are data
-formats, not spreadsheets: they are written and read unchanged.
+Spreadsheets run a typed-in cell that starts with ``=``, ``+``, ``-`` or ``@`` (some also
+a leading tab or carriage return) as a formula, so a customer named
+``=HYPERLINK("http://evil", "click")`` must never become a live formula in a report:
+
+- XLSX stores every text cell as a string-typed cell, which a spreadsheet shows as text
+  and never runs, whatever it starts with (openpyxl would make a formula of a ``str``
+  starting with ``=``; the cell's type is set to string after the value). No prefix is
+  needed, so ``+49 30 1234`` is exported and read back exactly as it is, and so is a
+  value that starts with a quote.
+- CSV has no cell types: a text cell that would run is written with a leading ``'``,
+  the spreadsheet convention for "this is text", and ``read_table_file`` removes that
+  one quote again. Text that already starts with quotes followed by one of those
+  characters gets one quote more, so every value, ``'=x`` and ``+49 30 1234`` alike,
+  comes back exactly.
+
+Only text is touched: numbers, booleans and dates are written as they are. Parquet and
+JSON are data formats, not spreadsheets: they are written and read unchanged.
 
 Uploaded files are data only: at most ``MAX_UPLOAD_BYTES``; CSV is read as text and
 XLSX with openpyxl as stored values, where a formula comes back as its own text and
@@ -24,14 +32,16 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
 
+from emporix_data.xlsx import write_xlsx
+
 ExportFormat = Literal["csv", "xlsx", "parquet", "json"]
 FORMATS: tuple[ExportFormat, ...] = ("csv", "xlsx", "parquet", "json")
-SPREADSHEET_FORMATS: frozenset[ExportFormat] = frozenset({"csv", "xlsx"})
 MEDIA_TYPES: dict[ExportFormat, str] = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -63,12 +73,12 @@ def format_for(path: Path, explicit: str | None = None) -> ExportFormat:
 
 
 def neutralise_cell(text: str) -> str:
-    """``text`` as a spreadsheet shows it as text, never runs it as a formula."""
+    """``text`` as a spreadsheet shows it as text in a CSV, never runs it as a formula."""
     return "'" + text if _NEEDS_QUOTE.match(text) else text
 
 
-def frame_bytes(frame: pd.DataFrame, fmt: ExportFormat) -> bytes:
-    """The frame serialised as ``fmt``; CSV and XLSX with formulas neutralised."""
+def frame_bytes(frame: pd.DataFrame, fmt: ExportFormat, sheet: str = "data") -> bytes:
+    """The frame serialised as ``fmt``; ``sheet`` names an XLSX's one sheet (the resource)."""
     buffer = io.BytesIO()
     if fmt == "parquet":
         frame.to_parquet(buffer, index=False)
@@ -78,17 +88,25 @@ def frame_bytes(frame: pd.DataFrame, fmt: ExportFormat) -> bytes:
         text = _neutralised(_dates_as_text(frame)).to_csv(index=False, lineterminator="\r\n")
         buffer.write(text.encode("utf-8"))
     elif fmt == "xlsx":
-        _neutralised(_dates_as_text(frame)).to_excel(buffer, index=False, engine="openpyxl")
+        write_xlsx(frame, buffer, sheet)
     else:
         text = _dates_as_text(frame).to_json(orient="records", force_ascii=False, indent=1)
         buffer.write(text.encode("utf-8"))
     return buffer.getvalue()
 
 
-def write_frame(frame: pd.DataFrame, path: Path, fmt: ExportFormat | None = None) -> Path:
+def write_frame(
+    frame: pd.DataFrame, path: Path, fmt: ExportFormat | None = None, sheet: str = "data"
+) -> Path:
     """Write the report file; the format comes from the suffix unless given."""
-    path.write_bytes(frame_bytes(frame, fmt or format_for(path)))
+    path.write_bytes(frame_bytes(frame, fmt or format_for(path), sheet))
     return path
+
+
+def export_file_name(resource: str, fmt: ExportFormat, day: date, hint: str = "") -> str:
+    """``customers-2026-12-03.xlsx``; with a filter's ``hint``,
+    ``customers-2026-12-03-preferredCurrency-EUR.xlsx``."""
+    return "-".join(part for part in (resource, day.isoformat(), hint) if part) + f".{fmt}"
 
 
 def _dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -137,8 +155,8 @@ def read_table_file(
         frame = pd.read_parquet(buffer).astype("string")
     else:
         frame = pd.read_json(buffer, orient="records", dtype=False).astype("string")
-    frame = frame.astype("string")
-    if fmt in SPREADSHEET_FORMATS:
+    frame = frame.astype("string").set_axis([str(name) for name in frame.columns], axis=1)
+    if fmt == "csv":
         frame = frame.apply(lambda column: column.str.replace(_PROTECTIVE_QUOTE, r"\1", regex=True))
     frame = frame.mask(frame.apply(lambda column: column.str.strip() == ""))
     frame.index = pd.RangeIndex(2, len(frame) + 2)
@@ -168,9 +186,14 @@ def _read_xlsx(data: bytes) -> pd.DataFrame:
 
 
 def _cell_text(value: Any) -> str:
-    """One stored XLSX value as text, the way ``dtype=str`` would show it."""
+    """One stored XLSX value as text, the way ``dtype=str`` would show it; a date-time as
+    ISO-8601 in UTC to the millisecond, as the CSV export writes it."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
+    if isinstance(value, datetime):
+        stamp = pd.Timestamp(value)
+        stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+        return stamp.round("ms").strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
     formula = getattr(value, "text", None)  # openpyxl's ArrayFormula
     return formula if isinstance(formula, str) else str(value)
 

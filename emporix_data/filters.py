@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,6 +14,7 @@ import pyarrow.compute as pc
 
 from emporix_data.frames import FrameSchema
 
+HINT_LENGTH = 60  # characters of a filter's hint in a file name
 # Columns worth a picker even though they have no fixed options.
 PICKER_COLUMNS = frozenset(
     {
@@ -39,6 +41,21 @@ class TableFilter:
         picks = sorted((k, tuple(map(str, v))) for k, v in self.picks.items() if v)
         dates = sorted((k, tuple(map(str, v))) for k, v in self.dates.items())
         return repr((self.text.strip().lower(), picks, dates))
+
+    def hint(self) -> str:
+        """A short hint of what this filter keeps, safe in a file name ("" when it keeps
+        every row): ``search-0004-preferredCurrency-EUR``."""
+        parts = ["search", self.text] if self.text.strip() else []
+        for column, values in self.picks.items():
+            if values:
+                parts += [column, *map(str, values)]
+        for column, (start, end) in self.dates.items():
+            parts += [
+                column,
+                *(f"{word}-{day}" for word, day in (("from", start), ("to", end)) if day),
+            ]
+        slugs = (re.sub(r"[^\w.]+", "-", part).strip("-.") for part in parts)
+        return "-".join(slug for slug in slugs if slug)[:HINT_LENGTH].rstrip("-.")
 
 
 def picker_columns(schema: FrameSchema) -> list[str]:

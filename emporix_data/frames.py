@@ -9,6 +9,7 @@ in a copy of the full original document.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -19,6 +20,12 @@ from pydantic import BaseModel
 from emporix_data.values import is_missing, plain
 
 Dtype = Literal["string", "boolean", "Int64", "Float64", "datetime64[ns, UTC]"]
+# How a text cell is tidied before it is compared and sent: "upper" is a code such as a
+# currency (surrounding spaces dropped, upper-cased: " eur" -> "EUR").
+Normaliser = Literal["upper"]
+# What a lookup finds: a customer (by number, id or e-mail), a segment or a legal entity
+# (by id or name), or the legal entity of a row's customer (B2B customers with one).
+Finds = Literal["customer", "segment", "legal_entity", "customer_legal_entity"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,31 @@ class Column:
     pattern_message: str | None = None
     max_length: int = 1000
     references: str | None = None  # "customers", "legal_entities" or "segments"
+    label: str = ""  # how people name it ("Last name"); files' headers may use it
+    synonyms: tuple[str, ...] = ()  # other common headers for it ("surname")
+    normalise: Normaliser | None = None
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A key column a file may give by something else: a customer by e-mail, a segment or
+    a legal entity by name.
+
+    ``field`` names what the file gives: a column of the table (``customerEmail``) or a
+    field only files have (``segmentName``), which ``label`` and ``synonyms`` then name.
+    """
+
+    column: str  # the id column it fills
+    field: str
+    finds: Finds
+    label: str = ""
+    synonyms: tuple[str, ...] = ()
+
+
+def header_term(text: str) -> str:
+    """A header, name or label as compared when mapping a file: case, spaces, ``_``,
+    ``-`` and ``.`` ignored ("Customer Number", "customer_number" -> "customernumber")."""
+    return re.sub(r"[\s_.\-]+", "", text).casefold()
 
 
 @dataclass(frozen=True)
@@ -45,13 +77,15 @@ class FrameSchema:
     resource: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]
+    lookups: tuple[Lookup, ...] = ()
     by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {column.name: column for column in self.columns})
         unknown = set(self.key) - self.by_name.keys()
+        unknown |= {lookup.column for lookup in self.lookups} - self.by_name.keys()
         if unknown:
-            raise ValueError(f"{self.resource}: key columns {sorted(unknown)} are not columns")
+            raise ValueError(f"{self.resource}: {sorted(unknown)} are not columns")
 
     @property
     def names(self) -> list[str]:

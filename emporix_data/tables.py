@@ -11,14 +11,13 @@ import pandas as pd
 from emporix_data.client import EmporixClient
 from emporix_data.frames import Column, FrameSchema, read_path
 from emporix_data.keys import Key
+from emporix_data.mapping.lookups import load_directory
 from emporix_data.models import ApiModel
 from emporix_data.operations import KeyedDocuments, Operation
 from emporix_data.pagination import ProgressCallback
 from emporix_data.plan import ChangePlan, References, RowChange, RowCheck, Source, build_plan
 from emporix_data.resources import contact_assignments, customer_groups, customers
 from emporix_data.resources import segment_memberships as memberships
-from emporix_data.resources.legal_entities import list_legal_entities
-from emporix_data.resources.segments import list_segments
 
 # Every record of a table, as the API gives it.
 Loader = Callable[[EmporixClient, ProgressCallback | None], Sequence[ApiModel]]
@@ -144,6 +143,11 @@ class LoadedTable:
     frame: pd.DataFrame
     documents: Documents
 
+    @property
+    def schema(self) -> FrameSchema:
+        """The columns of this table as loaded (files are mapped to these)."""
+        return self.table.schema
+
     def plan(
         self, edited: pd.DataFrame, source: Source, references: References | None = None
     ) -> ChangePlan:
@@ -170,15 +174,4 @@ def load_table(
 
 def load_references(client: EmporixClient, kinds: Sequence[str]) -> References:
     """The ids a table's rows may refer to, loaded from the API."""
-    found: dict[str, frozenset[str]] = {}
-    if "customers" in kinds or "b2b_customers" in kinds:
-        loaded = customers.list_customers(client)
-        found["customers"] = frozenset(c.key for c in loaded if c.key)
-        found["b2b_customers"] = frozenset(
-            c.key for c in loaded if c.key and c.businessModel == "B2B"
-        )
-    if "legal_entities" in kinds:
-        found["legal_entities"] = frozenset(e.id for e in list_legal_entities(client) if e.id)
-    if "segments" in kinds:
-        found["segments"] = frozenset(s.id for s in list_segments(client) if s.id)
-    return References(**{kind: found[kind] for kind in kinds})
+    return load_directory(client, kinds).references

@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from emporix_data.client import EmporixClient
 from emporix_data.export import write_frame
+from emporix_data.mapping import MappedFile, MappingReport
 from emporix_data.plan import ChangePlan
 from emporix_data.push import PushReport
 from emporix_data.settings import SettingsError, load_settings
@@ -83,6 +84,28 @@ def print_plan(plan: ChangePlan) -> None:
         stdout.print(plan.errors_frame().to_string(index=False), markup=False, highlight=False)
 
 
+def print_mapping(file_name: str, report: MappingReport) -> None:
+    """Which header went to which column, and which headers are ignored (and why)."""
+    stdout.print(f"Mapping of {file_name} to {report.resource}:", highlight=False)
+    for choice in report.choices:
+        if choice.column is not None:
+            line = f"  {choice.header!r} -> {choice.column} ({choice.how})"
+        else:
+            line = f"  {choice.header!r} ignored ({choice.how})"
+        stdout.print(line, markup=False, highlight=False)
+    for header in report.absent:
+        stdout.print(f"  note: the file has no header {header!r}", markup=False, highlight=False)
+
+
+def print_lookups(mapped: MappedFile) -> None:
+    """What was filled in for the file: defaults, and the ids found beside its values."""
+    for note in mapped.notes:
+        stdout.print(f"  {note}", markup=False, highlight=False)
+    if not mapped.found.empty:
+        stdout.print("Looked up (the file's values beside the ids found):", highlight=False)
+        stdout.print(mapped.found_by_row().to_string(index=False), markup=False, highlight=False)
+
+
 def print_dry_run(report: PushReport) -> None:
     counts = report.counts()
     stdout.print(
@@ -109,7 +132,7 @@ def write_report_files(
         stderr.print(f"Wrote {len(report.frame())} result rows to {results}.", highlight=False)
     if errors:
         unapplied = report.error_file_frame(table)
-        write_frame(unapplied, errors)
+        write_frame(unapplied, errors, sheet=f"{table.name}-failed")
         stderr.print(f"Wrote {len(unapplied)} rows to fix to {errors}.", highlight=False)
 
 

@@ -21,6 +21,7 @@ from emporix_data.plan.cells import (
     Mask,
     bad_value_message,
     broken_text_message,
+    normalised_text,
     typed_columns,
     without_broken_text,
 )
@@ -197,9 +198,8 @@ def _changed_cells(
     for column in edits.columns:
         new = rows[column.name].reset_index(drop=True)
         old = before[column.name].reset_index(drop=True)
-        if column.dtype == "string":  # loaded "" or "  " is blank, as an edited one is
-            old = old.astype("string")
-            old = old.mask(old.str.strip() == "")
+        if column.dtype == "string":  # loaded "  " is blank and "eur" is "EUR", as edited
+            old = normalised_text(old, column)
         equal = (new == old).fillna(False).to_numpy(dtype=bool)
         both_missing = (new.isna() & old.isna()).to_numpy(dtype=bool)
         changed[column.name] = ~(equal | both_missing)

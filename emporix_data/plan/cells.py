@@ -101,9 +101,7 @@ def convert(raw: pd.Series, column: Column) -> pd.Series:
     """``raw`` at the column's dtype; unconvertible cells become NA."""
     target = column.dtype
     if target == "string":
-        # Whitespace-only text is blank, from a file and from the grid alike.
-        text = raw if str(raw.dtype) == "string" else raw.astype("string")
-        return text.mask(text.str.strip() == "")
+        return normalised_text(raw, column)
     if str(raw.dtype) == target or (
         target.startswith("datetime") and isinstance(raw.dtype, pd.DatetimeTZDtype)
     ):
@@ -115,6 +113,16 @@ def convert(raw: pd.Series, column: Column) -> pd.Series:
     if target == "Int64":
         return _whole_numbers(raw)
     return to_utc_datetimes(raw)
+
+
+def normalised_text(raw: pd.Series, column: Column) -> pd.Series:
+    """Text as compared and sent: whitespace-only is blank (from a file and from the grid
+    alike), and a column's normaliser applied (``upper``: " eur" -> "EUR")."""
+    text = raw if str(raw.dtype) == "string" else raw.astype("string")
+    text = text.mask(text.str.strip() == "")
+    if column.normalise == "upper":
+        text = text.str.strip().str.upper()
+    return text
 
 
 def _booleans(raw: pd.Series) -> pd.Series:

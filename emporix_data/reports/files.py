@@ -16,9 +16,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from emporix_data.export import SPREADSHEET_FORMATS, ExportFormat, format_for, frame_bytes
+from emporix_data.export import ExportFormat, format_for, frame_bytes
 
 LIST_SEPARATOR = "; "
+# Formats whose cells hold only scalars.
+SPREADSHEETS: tuple[ExportFormat, ...] = ("csv", "xlsx")
 
 
 def result_bytes(frame: pd.DataFrame, fmt: ExportFormat) -> bytes:
@@ -39,7 +41,7 @@ def file_frame(frame: pd.DataFrame, fmt: ExportFormat) -> pd.DataFrame:
     out = frame.copy()
     for name in out.columns:
         column = out[name]
-        if fmt in SPREADSHEET_FORMATS and column.dtype == object:
+        if fmt in SPREADSHEETS and column.dtype == object:
             out[name] = column.map(_cell_text)
         elif fmt == "json" and pd.api.types.is_datetime64_dtype(column.dtype):
             out[name] = _naive_dates_as_text(column)

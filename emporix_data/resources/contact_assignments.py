@@ -10,7 +10,7 @@ from pydantic import TypeAdapter
 
 from emporix_data.client import EmporixClient
 from emporix_data.errors import ApiError
-from emporix_data.frames import Column, FrameSchema
+from emporix_data.frames import Column, FrameSchema, Lookup
 from emporix_data.models import ApiModel, IdRef, Metadata, recreatable
 from emporix_data.operations import KeyedDocuments, Operation
 from emporix_data.pagination import ProgressCallback
@@ -53,18 +53,88 @@ CONTACT_ASSIGNMENT_SCHEMA = FrameSchema(
             description="Assignment id: the key. Blank on a new row: one is generated.",
             pattern=NEW_ID_PATTERN,
             pattern_message="is not a valid id (letters, digits, _ and -, at most 66)",
+            label="Assignment id",
+            synonyms=("Contact assignment id",),
         ),
-        Column("legalEntityId", ("legalEntity", "id"), required=True, references="legal_entities"),
-        Column("legalEntityName", ("legalEntity", "name"), editable=False),
-        Column("customerId", ("customer", "id"), required=True, references="customers"),
-        Column("customerName", ("customer", "name"), editable=False),
-        Column("customerSurname", ("customer", "surname"), editable=False),
-        Column("customerEmail", ("customer", "email"), editable=False),
-        Column("type", ("type",), options=CONTACT_TYPES, required=True),
-        Column("primary", ("primary",), "boolean"),
-        Column("createdAt", ("metadata", "createdAt"), "datetime64[ns, UTC]", editable=False),
-        Column("modifiedAt", ("metadata", "modifiedAt"), "datetime64[ns, UTC]", editable=False),
-        Column("version", ("metadata", "version"), "Int64", editable=False),
+        Column(
+            "legalEntityId",
+            ("legalEntity", "id"),
+            required=True,
+            references="legal_entities",
+            label="Legal entity id",
+            synonyms=("Company id",),
+        ),
+        Column(
+            "legalEntityName",
+            ("legalEntity", "name"),
+            editable=False,
+            label="Legal entity name",
+            synonyms=("Legal entity", "Company", "Company name"),
+        ),
+        Column(
+            "customerId",
+            ("customer", "id"),
+            required=True,
+            references="customers",
+            label="Customer id",
+        ),
+        Column(
+            "customerName",
+            ("customer", "name"),
+            editable=False,
+            label="Customer first name",
+            synonyms=("First name",),
+        ),
+        Column(
+            "customerSurname",
+            ("customer", "surname"),
+            editable=False,
+            label="Customer last name",
+            synonyms=("Last name", "Surname"),
+        ),
+        Column(
+            "customerEmail",
+            ("customer", "email"),
+            editable=False,
+            label="Customer e-mail",
+            synonyms=("E-mail", "E-mail address", "Contact e-mail"),
+        ),
+        Column(
+            "type",
+            ("type",),
+            options=CONTACT_TYPES,
+            required=True,
+            label="Type",
+            synonyms=("Contact type",),
+        ),
+        Column("primary", ("primary",), "boolean", label="Primary", synonyms=("Primary contact",)),
+        Column(
+            "createdAt",
+            ("metadata", "createdAt"),
+            "datetime64[ns, UTC]",
+            editable=False,
+            label="Created at",
+        ),
+        Column(
+            "modifiedAt",
+            ("metadata", "modifiedAt"),
+            "datetime64[ns, UTC]",
+            editable=False,
+            label="Modified at",
+        ),
+        Column("version", ("metadata", "version"), "Int64", editable=False, label="Version"),
+    ),
+    # Files from elsewhere name the customer by number or e-mail, the company by name.
+    lookups=(
+        Lookup(
+            "customerId",
+            "customerNumber",
+            "customer",
+            label="Customer number",
+            synonyms=("Customer no", "Customer"),
+        ),
+        Lookup("customerId", "customerEmail", "customer"),
+        Lookup("legalEntityId", "legalEntityName", "legal_entity"),
     ),
 )
 

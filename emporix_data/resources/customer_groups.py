@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from pydantic import Field, TypeAdapter
 
 from emporix_data.client import EmporixClient
-from emporix_data.frames import Column, FrameSchema
+from emporix_data.frames import Column, FrameSchema, Lookup
 from emporix_data.keys import Key
 from emporix_data.models import ApiModel
 from emporix_data.operations import KeyedDocuments, Operation
@@ -33,11 +33,39 @@ CUSTOMER_GROUP_SCHEMA = FrameSchema(
     resource="customer-groups",
     key=("site", "customerId"),
     columns=(
-        Column("site", ("site",), editable=False, required=True),
+        Column("site", ("site",), editable=False, required=True, label="Site"),
         Column(
-            "customerId", ("customerId",), editable=False, required=True, references="customers"
+            "customerId",
+            ("customerId",),
+            editable=False,
+            required=True,
+            references="customers",
+            label="Customer id",
         ),
-        Column("groupId", ("groupId",), required=True),
+        Column(
+            "groupId",
+            ("groupId",),
+            required=True,
+            label="Group id",
+            synonyms=("Group", "Customer group"),
+        ),
+    ),
+    # Files from elsewhere name the customer by number or e-mail.
+    lookups=(
+        Lookup(
+            "customerId",
+            "customerNumber",
+            "customer",
+            label="Customer number",
+            synonyms=("Customer no", "Customer"),
+        ),
+        Lookup(
+            "customerId",
+            "customerEmail",
+            "customer",
+            label="Customer e-mail",
+            synonyms=("E-mail", "E-mail address", "Contact e-mail"),
+        ),
     ),
 )
 

@@ -14,7 +14,7 @@ import pandas as pd
 from pydantic import Field, TypeAdapter
 
 from emporix_data.client import EmporixClient
-from emporix_data.frames import Column, FrameSchema
+from emporix_data.frames import Column, FrameSchema, Lookup
 from emporix_data.keys import Key
 from emporix_data.models import ApiModel, IdRef, Metadata
 from emporix_data.operations import KeyedDocuments, Operation, bulk_operations
@@ -55,13 +55,21 @@ MEMBERSHIP_SCHEMA = FrameSchema(
     resource="segment-memberships",
     key=("segmentId", "customerId", "legalEntityId"),
     columns=(
-        Column("segmentId", ("segmentId",), editable=False, required=True, references="segments"),
+        Column(
+            "segmentId",
+            ("segmentId",),
+            editable=False,
+            required=True,
+            references="segments",
+            label="Segment id",
+        ),
         Column(
             "customerId",
             ("customer", "id"),
             editable=False,
             required=True,
             references="customers",
+            label="Customer id",
         ),
         Column(
             "legalEntityId",
@@ -69,14 +77,67 @@ MEMBERSHIP_SCHEMA = FrameSchema(
             editable=False,
             description="Empty for B2C memberships; required for B2B customers.",
             references="legal_entities",
+            label="Legal entity id",
+            synonyms=("Company id",),
         ),
-        Column("customerFirstName", ("customer", "firstName"), editable=False),
-        Column("customerLastName", ("customer", "lastName"), editable=False),
-        Column("customerEmail", ("customer", "email"), editable=False),
-        Column("legalEntityName", ("legalEntity", "name"), editable=False),
-        Column("assignmentType", ("assignmentType",), editable=False, options=ASSIGNMENT_TYPES),
-        Column("createdAt", ("metadata", "createdAt"), "datetime64[ns, UTC]", editable=False),
-        Column("version", ("metadata", "version"), "Int64", editable=False),
+        Column(
+            "customerFirstName",
+            ("customer", "firstName"),
+            editable=False,
+            label="Customer first name",
+            synonyms=("First name",),
+        ),
+        Column(
+            "customerLastName",
+            ("customer", "lastName"),
+            editable=False,
+            label="Customer last name",
+            synonyms=("Last name", "Surname"),
+        ),
+        Column(
+            "customerEmail",
+            ("customer", "email"),
+            editable=False,
+            label="Customer e-mail",
+            synonyms=("E-mail", "E-mail address", "Contact e-mail"),
+        ),
+        Column(
+            "legalEntityName",
+            ("legalEntity", "name"),
+            editable=False,
+            label="Legal entity name",
+            synonyms=("Legal entity", "Company", "Company name"),
+        ),
+        Column(
+            "assignmentType",
+            ("assignmentType",),
+            editable=False,
+            options=ASSIGNMENT_TYPES,
+            label="Assignment type",
+        ),
+        Column(
+            "createdAt",
+            ("metadata", "createdAt"),
+            "datetime64[ns, UTC]",
+            editable=False,
+            label="Created at",
+        ),
+        Column("version", ("metadata", "version"), "Int64", editable=False, label="Version"),
+    ),
+    # Files from elsewhere name the segment by name, the customer by number or e-mail and
+    # the company by name; a B2B customer with one legal entity needs none named.
+    lookups=(
+        Lookup("segmentId", "segmentName", "segment", label="Segment name", synonyms=("Segment",)),
+        Lookup(
+            "customerId",
+            "customerNumber",
+            "customer",
+            label="Customer number",
+            synonyms=("Customer no", "Customer"),
+        ),
+        Lookup("customerId", "customerEmail", "customer"),
+        Lookup("legalEntityId", "legalEntityName", "legal_entity"),
+        Lookup("legalEntityId", "customerId", "customer_legal_entity"),
     ),
 )
 

@@ -11,7 +11,7 @@ from emporix_data.workspace.state import (
     Selection,
     SiteChoice,
     TableState,
-    UploadedRows,
+    UploadedFile,
 )
 from emporix_data.workspace.working_copy import PlanCache, PlanInputs, Workspace
 
@@ -24,7 +24,7 @@ __all__ = [
     "Selection",
     "SiteChoice",
     "TableState",
-    "UploadedRows",
+    "UploadedFile",
     "Workspace",
     "with_view_edits",
 ]

@@ -8,7 +8,7 @@ that two sites of one table never share a widget.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -16,8 +16,16 @@ import numpy as np
 import pandas as pd
 
 from emporix_data.filters import TableFilter, filter_mask, search_text
+from emporix_data.frames import FrameSchema
 from emporix_data.keys import Key
-from emporix_data.plan import References
+from emporix_data.mapping import (
+    ColumnMapping,
+    Directory,
+    MappedFile,
+    MappingReport,
+    map_file,
+    map_headers,
+)
 from emporix_data.push import PushReport
 from emporix_data.tables import LoadedTable
 from emporix_data.workspace.editor import EditorState
@@ -52,29 +60,55 @@ class SearchText:
     text: pd.Series
 
 
-@dataclass(frozen=True, eq=False)
-class UploadedRows:
-    """An uploaded file's rows, read once per file; on a per-site table only the rows of
-    the site shown, and ``left_out`` says what happened to the others (empty: nothing)."""
+@dataclass(eq=False)
+class UploadedFile:
+    """An uploaded file, read once: its rows under its own headers, the automatic mapping,
+    the columns chosen for its headers (starting as the automatic ones), and the rows it
+    maps to, kept while the choice stays the same (so the plan is not built again)."""
 
     file_id: str
-    rows: pd.DataFrame
-    left_out: str = ""
+    name: str
+    frame: pd.DataFrame
+    schema: FrameSchema
+    automatic: MappingReport
+    choices: dict[str, str] = field(default_factory=dict)
+    mapped: MappedFile | None = None
 
     @classmethod
-    def for_site(cls, file_id: str, uploaded: pd.DataFrame, site: str | None) -> UploadedRows:
-        if site is None or "site" not in uploaded.columns:
-            return cls(file_id, uploaded)
-        sites = uploaded["site"].astype("string")
-        other = (sites.notna() & (sites.str.strip() != site)).fillna(False).to_numpy(dtype=bool)
-        if not other.any():
-            return cls(file_id, uploaded)
-        return cls(
-            file_id,
-            uploaded[~other],
-            f"{int(other.sum())} rows of the file are for other sites and are left out: "
-            f"switch the site to `{sorted(set(sites[other]))[0]}` to push them.",
-        )
+    def read(
+        cls, file_id: str, name: str, frame: pd.DataFrame, schema: FrameSchema
+    ) -> UploadedFile:
+        automatic = map_headers(list(frame.columns), schema)
+        return cls(file_id, name, frame, schema, automatic, dict(automatic.chosen().columns))
+
+    @property
+    def headers(self) -> list[str]:
+        return [str(header) for header in self.frame.columns]
+
+    def choose(self, choices: Mapping[str, str]) -> None:
+        """Use these columns for the headers from now on ("" ignores a header)."""
+        if dict(choices) != self.choices:
+            self.choices = dict(choices)
+            self.mapped = None
+
+    def report(self) -> MappingReport:
+        """The mapping chosen, each header's ``how`` as automatic where it was kept."""
+        chosen = map_headers(self.headers, self.schema, ColumnMapping(self.choices))
+        return chosen.explained_by(self.automatic)
+
+    def rows(self, directory: Callable[[], Directory], site: str | None) -> MappedFile:
+        """The rows to plan (of ``site`` only, on a per-site table), mapped once per choice;
+        raises ``MappingError`` when they cannot be (no key column)."""
+        if self.mapped is None:
+            self.mapped = map_file(
+                self.frame,
+                self.schema,
+                self.report(),
+                directory,
+                site=site,
+                other_sites_left_out=True,
+            )
+        return self.mapped
 
 
 @dataclass
@@ -114,8 +148,8 @@ class TableState:
     report: PushReport | None = None
     stale: bool = False
     selection: Selection = Selection()
-    references: References | None = None
-    upload: UploadedRows | None = None
+    directory: Directory | None = None  # what rows may refer to and files may name
+    upload: UploadedFile | None = None
     # Counts changes of the working copy: the grid is shown under a new key after each.
     generation: int = 0
     search: SearchText | None = None

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from emporix_data.keys import Key, joined_key, joined_keys
+from emporix_data.mapping import MappedFile
 from emporix_data.plan import ChangePlan, References
 from emporix_data.push import RowResult
 from emporix_data.tables import LoadedTable
@@ -159,14 +160,14 @@ class Workspace:
             work = pd.concat([work, row.set_axis([next_label(work)])])
         self.frame = work
 
-    def plan(self, references: References, uploaded: pd.DataFrame | None = None) -> ChangePlan:
+    def plan(self, references: References, uploaded: MappedFile | None = None) -> ChangePlan:
         """The plan of the pending changes (or of ``uploaded``, a file's rows instead),
         built again only when what it is made of changed."""
         loaded = self.loaded
         if uploaded is not None:
             file = uploaded
             inputs = PlanInputs((loaded.frame, references, file), ("file",))
-            return self.plans.get(inputs, lambda: loaded.plan(file, "file", references))
+            return self.plans.get(inputs, lambda: file.plan(loaded, references))
         view = self.view
         if view is not None and view.edits.has_edits:
             frames: tuple[object, ...] = (loaded.frame, references, self.frame, view.snapshot)

@@ -8,9 +8,10 @@ from datetime import datetime
 import streamlit as st
 
 from emporix_data.errors import EmporixError
+from emporix_data.mapping import Directory, load_directory
 from emporix_data.pagination import recorded_warnings
 from emporix_data.plan import References
-from emporix_data.tables import TABLES, LoadedTable, ResourceTable, load_references, load_table
+from emporix_data.tables import TABLES, LoadedTable, ResourceTable, load_table
 from emporix_data.workspace import TableState
 from pages.components.state import table_client, table_state
 
@@ -54,13 +55,19 @@ def fetch(state: TableState) -> LoadedTable:
     return loaded
 
 
-def references_for(state: TableState, table: ResourceTable) -> References:
-    """The ids the table's rows may refer to, loaded once per table state."""
-    if state.references is None:
+def directory_for(state: TableState, table: ResourceTable) -> Directory:
+    """The ids the table's rows may refer to, and the records an uploaded file may name by
+    e-mail or name, loaded once per table state."""
+    if state.directory is None:
         with st.spinner("Loading the ids rows may refer to…"):
             try:
-                state.references = load_references(table_client(state), table.references)
+                state.directory = load_directory(table_client(state), table.references)
             except FAILURES as exc:
                 st.error(f"Cannot check references: {exc}")
                 st.stop()
-    return state.references
+    return state.directory
+
+
+def references_for(state: TableState, table: ResourceTable) -> References:
+    """The ids the table's rows may refer to, loaded once per table state."""
+    return directory_for(state, table).references

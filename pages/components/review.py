@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from emporix_data.export import frame_bytes
+from emporix_data.mapping import MappedFile
 from emporix_data.plan import ChangePlan
 from emporix_data.push import PushReport
 from emporix_data.tables import ResourceTable
@@ -15,10 +15,8 @@ from pages.components.loading import references_for
 DELETE_CONFIRMATION_THRESHOLD = 20
 
 
-def change_plan(
-    state: TableState, table: ResourceTable, uploaded: pd.DataFrame | None
-) -> ChangePlan:
-    """The plan of the pending changes, or of the uploaded file's rows instead."""
+def change_plan(state: TableState, table: ResourceTable, uploaded: MappedFile | None) -> ChangePlan:
+    """The plan of the pending changes, or of the uploaded file's rows (as mapped) instead."""
     return state.work.plan(references_for(state, table), uploaded)
 
 

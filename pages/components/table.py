@@ -66,7 +66,7 @@ def render_table_page(
         edited = with_view_edits(frame, view)
         return edited[filter_mask(edited, spec, search if edited is frame else None)]
 
-    uploaded = files_section(state, filtered)
+    uploaded = files_section(state, filtered, spec.hint())
     plan = change_plan(state, table, uploaded)
     st.subheader("Review changes" + (" from the uploaded file" if uploaded is not None else ""))
     if plan.is_empty:

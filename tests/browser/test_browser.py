@@ -165,7 +165,9 @@ def test_table_downloads_as_csv(page: Page, tenant_dashboard_url, admin, make_se
     with page.expect_download() as download_info:
         page.get_by_role("button", name="CSV", exact=True).click()
     download = download_info.value
-    assert download.suggested_filename == "customer-groups.csv"
+    assert re.fullmatch(
+        r"customer-groups-\d{4}-\d{2}-\d{2}-site-main\.csv", download.suggested_filename
+    )
     lines = Path(download.path()).read_text(encoding="utf-8").splitlines()
     assert lines[0] == "site,customerId,groupId"
     with EmporixClient(make_settings()) as client:

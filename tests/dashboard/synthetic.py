@@ -37,3 +37,13 @@ def started(loaded: LoadedTable, site: str | None = None) -> TableState:
     state = TableState(loaded.table.name, "demo", site)
     state.start(loaded, datetime(2026, 12, 1, 9, 30))
     return state
+
+
+def memberships_table(members: list[tuple[str, str, str | None]]) -> LoadedTable:
+    """Memberships (segment, customer, legal entity) as loaded."""
+    table = TABLES["segment-memberships"]
+    records = [
+        {"segmentId": s, "customer": {"id": c}, "legalEntity": {"id": e} if e else None}
+        for s, c, e in members
+    ]
+    return LoadedTable(table, table.schema.to_frame(records), Documents({}))

@@ -1,5 +1,6 @@
 """Files, run as a page of its own (no API): downloads per site, an uploaded file read
-once, only the site shown's rows planned, a damaged file named."""
+once, only the site shown's rows planned, a damaged file named. The mapping step has
+tests of its own (``test_mapping_component``)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ def files_page(state) -> None:
 
     from pages.components.files import files_section
 
-    rows = files_section(state, lambda: state.work.frame.iloc[:2])
-    st.caption("no file" if rows is None else f"{len(rows)} rows from the file")
+    mapped = files_section(state, lambda: state.work.frame.iloc[:2])
+    st.caption("no file" if mapped is None else f"{len(mapped.frame)} rows from the file")
 
 
 def files_of(state) -> AppTest:

@@ -252,7 +252,7 @@ def typed_cell(column: Column, raw: Any) -> Cell:
     if blank(raw):
         return Cell(True)
     if column.dtype == "string":
-        return Cell(True, text_of(raw))
+        return Cell(True, normalised(column, text_of(raw)))
     if column.dtype == "boolean":
         if isinstance(raw, bool | np.bool_):
             return Cell(True, bool(raw))
@@ -325,6 +325,11 @@ def violates(column: Column, value: Any, references: References | None) -> bool:
     return known is not None and value not in known
 
 
+def normalised(column: Column, text: str) -> str:
+    """Text as a column keeps it: a code (``normalise="upper"``) trimmed and upper-cased."""
+    return text.strip().upper() if column.normalise == "upper" else text
+
+
 def server_value(value: Any) -> Any:
     """A loaded frame's cell as a plain value; blank text counts as missing."""
     if missing(value) or (isinstance(value, str) and value.strip() == ""):
@@ -374,6 +379,9 @@ def expectations(
     originals: dict[tuple[Any, ...], dict[str, Any]] = {}
     for position in range(len(original)):
         row = {c.name: server_value(original.iloc[position][c.name]) for c in schema.columns}
+        row = {
+            n: normalised(schema.by_name[n], v) if isinstance(v, str) else v for n, v in row.items()
+        }
         originals.setdefault(tuple(row[name] for name in schema.key), row)  # first one wins
 
     results: dict[Any, Expected] = {}

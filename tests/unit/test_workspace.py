@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from emporix_data.filters import TableFilter
+from emporix_data.mapping import MappedFile, map_headers
 from emporix_data.plan import ChangePlan, References, RowChange
 from emporix_data.push import Outcome, PushReport, RowResult
 from emporix_data.tables import TABLES, Documents, LoadedTable
@@ -18,7 +19,7 @@ from emporix_data.workspace import (
     Selection,
     SiteChoice,
     TableState,
-    UploadedRows,
+    UploadedFile,
     Workspace,
 )
 
@@ -222,18 +223,25 @@ def test_a_failed_delete_of_a_membership_without_legal_entity_stays_pending():
     assert [c.key for c in state.work.plan(NO_REFERENCES).deletes] == [("SEG1", "C2", None)]
 
 
-def test_an_uploaded_file_keeps_only_the_rows_of_the_site_shown():
-    uploaded = pd.DataFrame(
-        {"site": ["main", " main ", "outlet", None], "customerId": ["a", "b", "c", "d"]}
+def test_an_uploaded_file_is_mapped_once_per_choice_and_planned_once_per_mapping():
+    state = state_of(customers())
+    raw = pd.DataFrame(
+        {"Customer Number": ["00000001"], "Nachname": ["Neu"]}, index=[2], dtype="string"
     )
-    rows = UploadedRows.for_site("file-1", uploaded, "main")
-    assert rows.rows["customerId"].tolist() == ["a", "b", "d"]
-    assert rows.left_out == (
-        "1 rows of the file are for other sites and are left out: "
-        "switch the site to `outlet` to push them."
-    )
-    assert UploadedRows.for_site("file-1", uploaded, None).rows is uploaded
-    assert UploadedRows.for_site("f", uploaded[uploaded["site"] != "outlet"], "main").left_out == ""
+    upload = UploadedFile.read("file-1", "c.csv", raw, state.loaded.schema)
+    assert upload.choices == {"Customer Number": "customerNumber", "Nachname": ""}
+    mapped = upload.rows(lambda: pytest.fail("no lookup needed"), None)
+    assert upload.rows(lambda: pytest.fail("no lookup needed"), None) is mapped
+    plan = state.work.plan(NO_REFERENCES, mapped)
+    assert plan.is_empty
+    assert state.work.plan(NO_REFERENCES, mapped) is plan
+    upload.choose({"Customer Number": "customerNumber", "Nachname": "lastName"})
+    remapped = upload.rows(lambda: pytest.fail("no lookup needed"), None)
+    assert remapped is not mapped
+    assert [
+        (c.column, c.new) for c in state.work.plan(NO_REFERENCES, remapped).updates[0].changes
+    ] == [("lastName", "Neu")]
+    assert [c.how for c in upload.report().choices] == ["name", "chosen"]
 
 
 def test_the_plan_is_kept_until_what_it_is_made_of_changes():
@@ -250,7 +258,8 @@ def test_the_plan_is_kept_until_what_it_is_made_of_changes():
     assert work.plan(NO_REFERENCES) is edited, "the same edits, compared by value"
     work.keep_edits(EditorState.of({"edited_rows": {0: {"lastName": "Again"}}}))
     assert work.plan(NO_REFERENCES).updates[0].changes[0].new == "Again"
-    file = work.loaded.frame.iloc[[0]].assign(firstName="From-File")
+    rows = work.loaded.frame.iloc[[0]].assign(firstName="From-File")
+    file = MappedFile(rows, map_headers(list(rows.columns), work.loaded.schema))
     assert work.plan(NO_REFERENCES, file).updates[0].changes[0].new == "From-File"
     again = work.plan(NO_REFERENCES)
     assert again.updates[0].changes[0].new == "Again"

@@ -1,0 +1,132 @@
+"""The records lookups search: customers by number, id or e-mail, segments and legal
+entities by id or name; loaded once with the ids reference checks need.
+
+A value is compared trimmed; names and e-mails ignoring case. A lookup answers every
+record that matches: the caller refuses a value that matches none or several, and never
+picks one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from emporix_data.client import EmporixClient
+from emporix_data.frames import Finds
+from emporix_data.plan import References
+from emporix_data.resources.customers import Customer, list_customers
+from emporix_data.resources.legal_entities import LegalEntity, list_legal_entities
+from emporix_data.resources.segments import Segment, list_segments
+
+
+class Finder:
+    """Ids of the records a value names: by an exact id first, else by a name (any case)."""
+
+    def __init__(
+        self,
+        noun: str,
+        by_id: Iterable[tuple[str, str]],
+        by_name: Iterable[tuple[str, str]],
+        described: str,
+    ) -> None:
+        self.noun = noun
+        self.described = described  # what a value may be: "number, id or e-mail"
+        self._ids = _grouped((value.strip(), found) for value, found in by_id)
+        self._names = _grouped((value.strip().casefold(), found) for value, found in by_name)
+
+    def find(self, value: str) -> tuple[str, ...]:
+        text = value.strip()
+        return self._ids.get(text) or self._names.get(text.casefold(), ())
+
+
+def _grouped(pairs: Iterable[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+    grouped: dict[str, dict[str, None]] = {}
+    for value, found in pairs:
+        if value:
+            grouped.setdefault(value, {})[found] = None
+    return {value: tuple(ids) for value, ids in grouped.items()}
+
+
+@dataclass(frozen=True, eq=False)
+class Directory:
+    """Reference ids for the plan's checks, and finders for the kinds loaded."""
+
+    references: References = field(default_factory=References)
+    finders: Mapping[str, Finder] = field(default_factory=dict)
+    # The legal entities of each B2B customer, by customer key.
+    legal_entities_of: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def finder(self, finds: Finds) -> Finder:
+        try:
+            return self.finders[finds]
+        except KeyError:
+            raise LookupError(f"no {finds.replace('_', ' ')} records were loaded") from None
+
+
+def directory_of(
+    kinds: Sequence[str],
+    customers: Sequence[Customer] = (),
+    segments: Sequence[Segment] = (),
+    legal_entities: Sequence[LegalEntity] = (),
+) -> Directory:
+    """The directory of these records; ``kinds`` are the reference kinds to check."""
+    keyed = [(c.key, c) for c in customers if c.key]
+    ids: dict[str, frozenset[str]] = {
+        "customers": frozenset(key for key, _c in keyed),
+        "b2b_customers": frozenset(key for key, c in keyed if c.businessModel == "B2B"),
+        "legal_entities": frozenset(e.id for e in legal_entities if e.id),
+        "segments": frozenset(s.id for s in segments if s.id),
+    }
+    finders = {
+        "customer": Finder(
+            "customer",
+            [(v, key) for key, c in keyed for v in (c.customerNumber, c.id) if v],
+            [(c.contactEmail, key) for key, c in keyed if c.contactEmail],
+            "customer number, id or e-mail",
+        ),
+        "segment": Finder(
+            "segment",
+            [(s.id, s.id) for s in segments if s.id],
+            [(name, s.id) for s in segments if s.id for name in _names(s.name)],
+            "segment id or name",
+        ),
+        "legal_entity": Finder(
+            "legal entity",
+            [(e.id, e.id) for e in legal_entities if e.id],
+            [(e.name, e.id) for e in legal_entities if e.id and e.name],
+            "legal entity id or name",
+        ),
+    }
+    loaded = {
+        "customer": {"customers", "b2b_customers"},
+        "segment": {"segments"},
+        "legal_entity": {"legal_entities"},
+    }
+    entities = {
+        key: tuple(entity.id for entity in c.b2b.legalEntities or () if entity.id)
+        for key, c in keyed
+        if c.businessModel == "B2B" and c.b2b
+    }
+    return Directory(
+        References(**{kind: ids[kind] for kind in kinds}),
+        {finds: finder for finds, finder in finders.items() if loaded[finds] & set(kinds)},
+        entities,
+    )
+
+
+def load_directory(client: EmporixClient, kinds: Sequence[str]) -> Directory:
+    """Load the records of these reference kinds (each list once) from the API."""
+    wanted = set(kinds)
+    return directory_of(
+        kinds,
+        list_customers(client) if wanted & {"customers", "b2b_customers"} else (),
+        list_segments(client) if "segments" in wanted else (),
+        list_legal_entities(client) if "legal_entities" in wanted else (),
+    )
+
+
+def _names(name: Mapping[str, str] | str | None) -> list[str]:
+    """Every translation of a segment's name."""
+    if isinstance(name, Mapping):
+        return [text for text in name.values() if text]
+    return [name] if name else []
