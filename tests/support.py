@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pandas as pd
+from hypothesis import HealthCheck, Phase, settings
 
 from emporix_data.client import EmporixClient
 from emporix_data.export import ExportFormat, frame_bytes, read_table_file
@@ -166,3 +167,21 @@ class TenantApi:
         site = site or self.client.settings.site
         path = self.client.path(cg.CG_RELATION, site=site, customerId=customer)
         return self._send("DELETE", path)
+
+
+# Hypothesis profiles: the default one locally; on CI hypothesis loads its own "ci"
+# profile (derandomized, no example database); `pytest --hypothesis-profile=thorough`
+# hunts with ten times the examples.
+settings.register_profile("thorough", max_examples=1000)
+
+
+def property_settings(share: float, *suppress: HealthCheck) -> settings:
+    """A property test's settings: ``share`` of the active profile's examples, no deadline
+    (a shared machine's timings vary), and no "explain" phase, which traces every line
+    pandas runs: minutes for one failing example."""
+    return settings(
+        max_examples=max(1, round(settings.default.max_examples * share)),
+        deadline=None,
+        phases=[phase for phase in Phase if phase is not Phase.explain],
+        suppress_health_check=[HealthCheck.too_slow, *suppress],
+    )
