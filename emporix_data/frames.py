@@ -109,18 +109,10 @@ class FrameSchema:
         if not records:
             return self.empty_frame()
         data = {
-            column.name: _typed_series([read_path(r, column.path) for r in records], column.dtype)
+            column.name: typed_series([read_path(r, column.path) for r in records], column.dtype)
             for column in self.columns
         }
         return pd.DataFrame(data)
-
-    def conform(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Coerce a frame of the right columns (e.g. read from a file) to the schema's dtypes."""
-        missing = [name for name in self.names if name not in frame.columns]
-        if missing:
-            raise ValueError(f"{self.resource}: missing columns {missing}")
-        data = {c.name: _typed_series(frame[c.name].tolist(), c.dtype) for c in self.columns}
-        return pd.DataFrame(data, index=frame.index)
 
     def apply(
         self, original: Mapping[str, Any] | None, values: Mapping[str, Any]
@@ -208,7 +200,8 @@ def to_utc_datetimes(values: pd.Series) -> pd.Series:
     return parsed.where(in_range).astype(_pandas_dtype("datetime64[ns, UTC]"))
 
 
-def _typed_series(values: list[Any], dtype: Dtype) -> pd.Series:
+def typed_series(values: list[Any], dtype: Dtype) -> pd.Series:
+    """Cell values (any kind of missing, numpy scalars) as a series of the column's dtype."""
     if dtype.startswith("datetime"):
         return to_utc_datetimes(pd.Series(values, dtype="object"))
     if dtype == "string":

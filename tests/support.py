@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, Phase, settings
 
 from emporix_data.client import EmporixClient
 from emporix_data.export import ExportFormat, frame_bytes, read_table_file
+from emporix_data.frames import FrameSchema, typed_series
 from emporix_data.plan import ChangePlan, Source
 from emporix_data.resources import contact_assignments as ca
 from emporix_data.resources import customer_groups as cg
@@ -185,3 +186,13 @@ def property_settings(share: float, *suppress: HealthCheck) -> settings:
         phases=[phase for phase in Phase if phase is not Phase.explain],
         suppress_health_check=[HealthCheck.too_slow, *suppress],
     )
+
+
+def typed_frame(schema: FrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (the schema's columns, any cell types) at the schema's dtypes, as a
+    loaded table types them; its index is kept."""
+    missing = [name for name in schema.names if name not in frame.columns]
+    if missing:
+        raise ValueError(f"{schema.resource}: missing columns {missing}")
+    data = {c.name: typed_series(frame[c.name].tolist(), c.dtype) for c in schema.columns}
+    return pd.DataFrame(data, index=frame.index)

@@ -19,9 +19,9 @@ from emporix_data.client import EmporixClient, encode_segment
 from emporix_data.keys import key_tuples
 from emporix_data.plan import ChangePlan
 from emporix_data.push import PushReport, push_plan
-from emporix_data.resources import contact_assignments, customer_groups, customers
+from emporix_data.resources import customer_groups
 from emporix_data.tables import TABLES, Documents, LoadedTable, ResourceTable, load_table
-from tests.support import property_settings
+from tests.support import TenantApi, property_settings
 
 # The function-scoped ``client`` and ``admin`` fixtures are shared between examples on
 # purpose: each example resets the sandbox itself.
@@ -123,7 +123,7 @@ def test_odd_customer_group_ids_reach_the_sandbox_encoded_and_touch_only_their_r
     assert [(c.kind, c.key) for c in plan.changes] == [("update", (site, customer_id))]
     report = pushed(client, admin, table, plan, {}, writes=[own], reads=[collection])
     assert outcomes(report) == ["applied"]
-    assert customer_groups.get_customer_group(client, customer_id, site).groupId == "staff"
+    assert TenantApi(client).customer_group(customer_id, site)["groupId"] == "staff"
 
     updated = relations()
     plan = grid_plan(table, updated, updated.drop(index=row))
@@ -143,11 +143,10 @@ def test_rows_with_odd_keys_from_the_server_are_updated_and_deleted_at_their_own
 ) -> None:
     admin.reset()
     first = load_table(client, "contact-assignments").frame.iloc[0]
-    customers.upsert_customer(
-        client, number, {"contactEmail": "odd-key@example.com", "firstName": "Odd"}
+    TenantApi(client).put_customer(
+        number, {"contactEmail": "odd-key@example.com", "firstName": "Odd"}
     )
-    contact_assignments.upsert_contact_assignment(
-        client,
+    TenantApi(client).put_contact_assignment(
         assignment_id,
         {
             "legalEntity": {"id": first["legalEntityId"]},
@@ -205,7 +204,7 @@ def test_membership_ids_go_in_bulk_bodies_and_odd_segments_stay_in_their_own_pat
     client: EmporixClient, admin: Any, customer_id: str, segment_id: str
 ) -> None:
     admin.reset()
-    customers.upsert_customer(client, customer_id, {"contactEmail": "member@example.com"})
+    TenantApi(client).put_customer(customer_id, {"contactEmail": "member@example.com"})
     table = TABLES["segment-memberships"]
     loaded = load_table(client, "segment-memberships")
     real = loaded.frame["segmentId"].iloc[0]

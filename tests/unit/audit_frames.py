@@ -11,6 +11,7 @@ from emporix_data.audit import LEGAL_ENTITIES, AuditData
 from emporix_data.frames import FrameSchema
 from emporix_data.resources.legal_entities import LEGAL_ENTITY_SCHEMA
 from emporix_data.tables import TABLES, Documents, LoadedTable
+from tests.support import typed_frame
 
 SCHEMAS = {name: table.schema for name, table in TABLES.items()} | {
     LEGAL_ENTITIES: LEGAL_ENTITY_SCHEMA
@@ -19,7 +20,7 @@ SCHEMAS = {name: table.schema for name, table in TABLES.items()} | {
 
 def frame(schema: FrameSchema, rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
     """Rows of a table (columns left out are blank), at the schema's dtypes."""
-    return schema.conform(pd.DataFrame(list(rows), columns=schema.names))
+    return typed_frame(schema, pd.DataFrame(list(rows), columns=schema.names))
 
 
 def customer(number: str, email: str | None = None, model: str = "B2C") -> dict[str, Any]:

@@ -190,7 +190,7 @@ def test_export_then_read_back_keeps_leading_zeros_unicode_dates_and_booleans(fm
     assert build_plan(CUSTOMER_SCHEMA, original, back, source="file").is_empty
 
 
-# Regressions found by the property tests (tests/test_properties.py).
+# Regressions found by the property tests (tests/unit/test_properties.py).
 
 
 def test_empty_or_blank_text_loaded_from_the_api_is_not_an_edit():

@@ -22,7 +22,7 @@ from emporix_data.operations import Operation
 from emporix_data.push import with_chosen_keys
 from emporix_data.settings import Settings
 from emporix_data.tables import TABLES, Documents, LoadedTable, ResourceTable
-from tests.support import property_settings
+from tests.support import property_settings, typed_frame
 
 ODD_IDS = (
     *("a/b", "../x", "..", ".", "%2F", "%2e%2e%2f", "?q=1", "#top", "a b", "Zoë", "田中", "🙂"),
@@ -103,7 +103,7 @@ def requests(
         | {c.name: filler(c) for c in schema.columns if c.name not in schema.key}
         for key in keys
     ]
-    frame = schema.conform(pd.DataFrame(rows, columns=schema.names, dtype=object))
+    frame = typed_frame(schema, pd.DataFrame(rows, columns=schema.names, dtype=object))
     original = frame[[fate != "create" for fate in fates]]
     edited = frame.drop(index=[i for i, fate in enumerate(fates) if fate == "delete"])
     update = next((c for c in schema.columns if c.editable and c.name not in schema.key), None)

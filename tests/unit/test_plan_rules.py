@@ -1,6 +1,6 @@
 """Plan rules, one example each: the cell conversions and checks the property tests
 (``test_properties.py``) rely on without restating them. Together with
-``test_changes.py`` every rule of ``emporix_data.changes`` is pinned by an example.
+``test_changes.py`` every rule of ``emporix_data.plan`` is pinned by an example.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from emporix_data.keys import key_tuples
 from emporix_data.plan import ACTION_COLUMN, ChangePlan, References, Source
 from emporix_data.tables import TABLES, Documents, LoadedTable, ResourceTable
 from emporix_data.values import plain
-from tests.support import property_settings
+from tests.support import property_settings, typed_frame
 
 # What a text cell may hold: no control characters but tab, line feed and carriage return.
 TEXT = st.characters(exclude_categories=("Cc", "Cs"), include_characters="\t\n\r")
@@ -141,7 +141,7 @@ def loaded_frames(
     """A table as loaded."""
     rows = draw(table_rows(table.name, fmt, min_size, max_size))
     frame = pd.DataFrame(rows, columns=table.schema.names, dtype=object)
-    return table.schema.conform(frame)
+    return typed_frame(table.schema, frame)
 
 
 def loaded(table: ResourceTable, frame: pd.DataFrame) -> LoadedTable:
@@ -230,7 +230,7 @@ def applied(table: ResourceTable, original: pd.DataFrame, plan: ChangePlan) -> p
         else:  # NaN for the columns a create leaves out would make big numbers doubles
             created.append({name: change.values.get(name) for name in schema.names})
     frame = pd.DataFrame([*rows.values(), *created], columns=schema.names, dtype=object)
-    return schema.conform(frame)
+    return typed_frame(schema, frame)
 
 
 @pytest.mark.parametrize("name", list(TABLES))

@@ -21,12 +21,15 @@ from emporix_data.reports.catalog import (
     tables_needed,
 )
 from emporix_data.reports.engine import ReportEngine
+from tests.support import typed_frame
 
 
 def table(name: str, rows: list[dict[str, Any]], **extra: pd.Series) -> pd.DataFrame:
     """A frame of the report table ``name`` (every schema column, its dtype)."""
     schema = TABLE_SCHEMAS[name]
-    frame = schema.conform(pd.DataFrame([{c: row.get(c) for c in schema.names} for row in rows]))
+    frame = typed_frame(
+        schema, pd.DataFrame([{c: row.get(c) for c in schema.names} for row in rows])
+    )
     return frame.assign(**extra)
 
 
