@@ -30,6 +30,7 @@ is never evaluated (nor its cached result trusted).
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from datetime import date, datetime
@@ -154,13 +155,37 @@ def read_table_file(
     elif fmt == "parquet":
         frame = pd.read_parquet(buffer).astype("string")
     else:
-        frame = pd.read_json(buffer, orient="records", dtype=False).astype("string")
+        frame = _read_json(data)
     frame = frame.astype("string").set_axis([str(name) for name in frame.columns], axis=1)
     if fmt == "csv":
         frame = frame.apply(lambda column: column.str.replace(_PROTECTIVE_QUOTE, r"\1", regex=True))
     frame = frame.mask(frame.apply(lambda column: column.str.strip() == ""))
     frame.index = pd.RangeIndex(2, len(frame) + 2)
     return frame
+
+
+def _read_json(data: bytes) -> pd.DataFrame:
+    """An array of row objects as text cells, numbers exactly as written (pandas' own
+    reader turns a number column with a null into doubles, rounding beyond 2**53)."""
+    try:
+        rows = json.loads(data)
+    except ValueError as exc:
+        raise ValueError(f"not a JSON file: {exc}") from None
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        raise ValueError("a JSON file holds an array of objects, one per row")
+    names = list(dict.fromkeys(name for row in rows for name in row))
+    cells = {name: [_json_cell_text(row.get(name)) for row in rows] for name in names}
+    return pd.DataFrame(cells, columns=names, dtype="string")
+
+
+def _json_cell_text(value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _read_xlsx(data: bytes) -> pd.DataFrame:

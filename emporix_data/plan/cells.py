@@ -23,7 +23,10 @@ Mask = npt.NDArray[np.bool_]
 # Halves of UTF-16 pairs on their own: not text (no UTF-8 for them); only a Python
 # object column, e.g. from JSON with a "\ud800" escape, can hold them.
 LONE_SURROGATES = re.compile("[\ud800-\udfff]")
-INT64_LIMIT = 2.0**63
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+# Whole numbers up to this are held exactly by a double.
+EXACT_DOUBLE_LIMIT = 2.0**53
+WHOLE_NUMBER_TEXT = r"[+-]?[0-9]+(?:\.0*)?"
 TRUE_WORDS = frozenset({"true", "1", "yes", "y", "x", "wahr"})
 FALSE_WORDS = frozenset({"false", "0", "no", "n", "falsch"})
 EXPECTED = {"boolean": "true or false", "Int64": "a whole number", "Float64": "a number"}
@@ -141,11 +144,34 @@ def _numbers(raw: pd.Series) -> pd.Series:
 
 
 def _whole_numbers(raw: pd.Series) -> pd.Series:
-    """Whole numbers that fit in 64 bits; bigger ones would silently wrap around."""
-    numbers = _numbers(raw)
-    approx = numbers.astype("Float64")
-    whole = approx.notna() & (approx % 1 == 0) & (approx.abs() < INT64_LIMIT)
-    return numbers.where(whole.fillna(False)).astype("Int64")
+    """Whole numbers that fit in 64 bits (bigger ones would silently wrap around).
+
+    Text of a whole number (``42``, ``-7``, ``42.0``) is read exactly, as Python ints:
+    read as doubles, numbers beyond 2**53 would be rounded, and the top of the 64-bit
+    range refused. Other number text (``4.2e1``) is read as a double and kept where that
+    is exact.
+    """
+    if pd.api.types.is_integer_dtype(raw.dtype):
+        return raw.astype("Int64")
+    if pd.api.types.is_float_dtype(raw.dtype):
+        return _exact_whole(raw.astype("Float64"))
+    text = raw.astype("string").str.strip()
+    integer = text.str.fullmatch(WHOLE_NUMBER_TEXT).fillna(False).to_numpy(dtype=bool)
+    values: list[int | None] = [None] * len(text)
+    cells = text.to_numpy(dtype=object)
+    for position in np.flatnonzero(integer):
+        number = int(str(cells[position]).split(".")[0])
+        if INT64_MIN <= number <= INT64_MAX:
+            values[position] = number
+    whole = pd.Series(pd.array(values, dtype="Int64"), index=raw.index)
+    others = _exact_whole(_numbers(text.mask(integer)).astype("Float64"))
+    return whole.fillna(others)
+
+
+def _exact_whole(numbers: pd.Series) -> pd.Series:
+    """Doubles that are whole numbers a double holds exactly (below 2**53), as Int64."""
+    exact = numbers.notna() & (numbers % 1 == 0) & (numbers.abs() <= EXACT_DOUBLE_LIMIT)
+    return numbers.where(exact.fillna(False)).astype("Int64")
 
 
 def bad_value_message(column: Column, value: object) -> str:

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
 from emporix_data.export import frame_bytes, read_table_file
 from emporix_data.plan import ChangePlan, References, Source
@@ -257,16 +256,12 @@ def test_b2b_customers_need_a_legal_entity_in_their_membership():
 
 
 # ------------------------------------------------------------------ known bugs
-@pytest.mark.xfail(
-    strict=True, reason="the 64-bit check compares as a double: the top 512 values are refused"
-)
 def test_the_largest_whole_numbers_are_read_back_from_a_file():
     original = customers(1)
     original.loc[0, "version"] = 2**63 - 1
     assert plan_of("customers", original, as_file(original)).is_empty
 
 
-@pytest.mark.xfail(strict=True, reason="read_json turns a number column with a null into doubles")
 def test_whole_numbers_beyond_2_to_the_53_survive_a_json_round_trip():
     original = customers(2)
     original.loc[0, "version"] = 2**53 + 1
@@ -275,9 +270,6 @@ def test_whole_numbers_beyond_2_to_the_53_survive_a_json_round_trip():
     assert plan_of("customers", original, back).is_empty
 
 
-@pytest.mark.xfail(
-    strict=True, reason="a blank text cell makes the column's numbers doubles while parsing"
-)
 def test_a_blank_text_cell_leaves_the_other_rows_whole_numbers_as_they_are():
     original = customers(2)
     original.loc[0, "version"] = 2**53 + 1

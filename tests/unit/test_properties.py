@@ -97,11 +97,11 @@ def values(
     if column.dtype == "boolean":
         typed: st.SearchStrategy[Any] = st.booleans()
     elif column.dtype == "Int64":
-        # Up to 2**53 where they may become doubles: XLSX numbers are doubles, and the
-        # JSON reader and a blank text cell lose bigger ones (test_plan_rules.py's strict
-        # xfails). CSV and Parquet keep 64 bits, but for the last 512 (another xfail).
-        limit = 2**63 - 1024 if fmt in ("csv", "parquet") else 2**53
-        typed = st.integers(-limit, limit)
+        # XLSX numbers are doubles: exact up to 2**53. Every other format keeps 64 bits.
+        if fmt == "xlsx":
+            typed = st.integers(-(2**53), 2**53)
+        else:
+            typed = st.integers(-(2**63), 2**63 - 1)
     elif column.dtype.startswith("datetime"):
         typed = moments()
     else:
