@@ -53,6 +53,10 @@ class FrameSchema:
         if unknown:
             raise ValueError(f"{self.resource}: key columns {sorted(unknown)} are not columns")
 
+    def with_columns(self, extra: Sequence[Column]) -> FrameSchema:
+        """This schema with ``extra`` columns after its own (e.g. columns found in the data)."""
+        return FrameSchema(self.resource, (*self.columns, *extra), self.key) if extra else self
+
     @property
     def names(self) -> list[str]:
         return [column.name for column in self.columns]

@@ -14,7 +14,16 @@ from emporix_data.keys import Key
 from emporix_data.models import ApiModel
 from emporix_data.operations import KeyedDocuments, Operation
 from emporix_data.pagination import ProgressCallback
-from emporix_data.plan import ChangePlan, References, RowChange, RowCheck, Source, build_plan
+from emporix_data.plan import (
+    ChangePlan,
+    EntityRef,
+    References,
+    RowChange,
+    RowCheck,
+    RowFill,
+    Source,
+    build_plan,
+)
 from emporix_data.resources import contact_assignments, customer_groups, customers
 from emporix_data.resources import segment_memberships as memberships
 from emporix_data.resources.legal_entities import list_legal_entities
@@ -26,6 +35,8 @@ Loader = Callable[[EmporixClient, ProgressCallback | None], Sequence[ApiModel]]
 Writer = Callable[[EmporixClient, Sequence[RowChange], KeyedDocuments], list[Operation]]
 # The live records of these keys (absent ones are missing from the result).
 LiveReader = Callable[[EmporixClient, Sequence[Key]], Sequence[ApiModel]]
+# The table's columns for these records (models or documents), where they depend on data.
+SchemaOf = Callable[[Sequence[Any]], FrameSchema]
 
 
 @dataclass(frozen=True)
@@ -37,6 +48,10 @@ class ResourceTable:
     change whose rows are read again just before writing, because the API does not check
     ``metadata.version`` for them: a row changed by someone else since it was loaded is
     then reported as a conflict instead of being overwritten.
+
+    ``schema`` is the fixed part of the table; where ``schema_for`` is given, the columns
+    of loaded data depend on it (customers: one per mixin field). ``fills`` complete cells
+    of edited rows from the references before the rows are matched (``build_plan``).
     """
 
     name: str
@@ -49,10 +64,16 @@ class ResourceTable:
     references: tuple[str, ...] = ()
     new_key: Callable[[], str] | None = None
     checks: tuple[RowCheck, ...] = ()
+    fills: tuple[RowFill, ...] = ()
+    schema_for: SchemaOf | None = None
 
     @property
     def generated_keys(self) -> bool:
         return self.new_key is not None
+
+    def schema_of(self, records: Sequence[Any]) -> FrameSchema:
+        """The table's columns for these records (models or documents)."""
+        return self.schema_for(records) if self.schema_for else self.schema
 
     def key_of(self, record: ApiModel) -> Key:
         """A record's key in this table (missing key parts as ``None``)."""
@@ -73,12 +94,15 @@ TABLES: dict[str, ResourceTable] = {
             "customers",
             "Customers",
             customers.CUSTOMER_SCHEMA,
-            lambda client, progress: customers.list_customers(client, progress=progress),
+            lambda client, progress: customers.list_customers(
+                client, expand=customers.EXPAND_ALL, progress=progress
+            ),
             customers.write_operations,
             lambda client, keys: customers.read_customers(client, [key[0] for key in keys]),
             # PATCH and DELETE carry no version the spec says is checked.
             reread=frozenset({"update", "delete"}),
             new_key=customers.new_customer_number,
+            schema_for=customers.customer_schema,
         ),
         ResourceTable(
             "contact-assignments",
@@ -105,6 +129,7 @@ TABLES: dict[str, ResourceTable] = {
             memberships.read_memberships,
             references=("customers", "legal_entities", "segments", "b2b_customers"),
             checks=(memberships.b2b_members_need_a_legal_entity,),
+            fills=(memberships.fill_the_only_legal_entity,),
         ),
         ResourceTable(
             "customer-groups",
@@ -138,9 +163,12 @@ class Documents(Mapping[Key, dict[str, Any]]):
 
 @dataclass(frozen=True)
 class LoadedTable:
-    """A table as loaded: its frame and the full documents behind it, by key."""
+    """A table as loaded: its columns (``schema``: the table's, with those its data
+    brought), its frame and the full documents behind it, by key. Everything that reads
+    or plans the frame goes by ``schema``."""
 
     table: ResourceTable
+    schema: FrameSchema
     frame: pd.DataFrame
     documents: Documents
 
@@ -150,13 +178,14 @@ class LoadedTable:
         """The one way to plan: ``edited`` (the grid, a file, an inverse) against this table,
         with the resource's key rules and checks."""
         return build_plan(
-            self.table.schema,
+            self.schema,
             self.frame,
             edited,
             source=source,
             references=references,
             generated_keys=self.table.generated_keys,
             checks=self.table.checks,
+            fills=self.table.fills,
         )
 
 
@@ -165,20 +194,32 @@ def load_table(
 ) -> LoadedTable:
     table = TABLES[name]
     records = table.load(client, progress)
-    return LoadedTable(table, table.schema.to_frame(records), Documents(table.keyed(records)))
+    schema = table.schema_of(records)
+    return LoadedTable(table, schema, schema.to_frame(records), Documents(table.keyed(records)))
 
 
 def load_references(client: EmporixClient, kinds: Sequence[str]) -> References:
-    """The ids a table's rows may refer to, loaded from the API."""
+    """The ids a table's rows may refer to, loaded from the API; with ``b2b_customers``
+    also each customer's legal entities (as its document lists them)."""
     found: dict[str, frozenset[str]] = {}
+    entities_of: dict[str, tuple[EntityRef, ...]] | None = None
     if "customers" in kinds or "b2b_customers" in kinds:
         loaded = customers.list_customers(client)
         found["customers"] = frozenset(c.key for c in loaded if c.key)
         found["b2b_customers"] = frozenset(
             c.key for c in loaded if c.key and c.businessModel == "B2B"
         )
+        if "b2b_customers" in kinds:
+            entities_of = {c.key: entities for c in loaded if c.key and (entities := _entities(c))}
     if "legal_entities" in kinds:
         found["legal_entities"] = frozenset(e.id for e in list_legal_entities(client) if e.id)
     if "segments" in kinds:
         found["segments"] = frozenset(s.id for s in list_segments(client) if s.id)
-    return References(**{kind: found[kind] for kind in kinds})
+    return References(**{kind: found[kind] for kind in kinds}, legal_entities_of=entities_of)
+
+
+def _entities(customer: customers.Customer) -> tuple[EntityRef, ...]:
+    """The legal entities a customer's document lists (``b2b.legalEntities``), each once."""
+    listed = (customer.b2b.legalEntities if customer.b2b else None) or []
+    unique = {entity.id: entity.name for entity in listed if entity.id}
+    return tuple(EntityRef(entity_id, name) for entity_id, name in unique.items())

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from emporix_data.client import EmporixClient
-from emporix_data.frames import to_json_value
+from emporix_data.frames import FrameSchema, to_json_value
 from emporix_data.journal import Journal, PushEntry
 from emporix_data.keys import Key
 from emporix_data.operations import Document, KeyedDocuments
@@ -72,7 +72,7 @@ def plan_undo(client: EmporixClient, journal: Journal, push_id: str) -> UndoPlan
 def inverse_edits(entry: PushEntry, loaded: LoadedTable) -> tuple[pd.DataFrame, list[RowError]]:
     """The push's applied rows inverted, in upload-file form (with ``_action``), and the
     rows left out because they changed after the push."""
-    schema = loaded.table.schema
+    schema = loaded.schema
     position = {key: i for i, key in enumerate(loaded.documents)}
     lines: list[dict[str, Any]] = []
     stale: list[RowError] = []
@@ -83,8 +83,8 @@ def inverse_edits(entry: PushEntry, loaded: LoadedTable) -> tuple[pd.DataFrame, 
         at = position.get(change.key)
         current = None if at is None else loaded.frame.iloc[at]
         label = f"{change.row} (push {entry.id})"
-        if change.kind == "delete":
-            lines.append({**change.values, ACTION_COLUMN: "create"})
+        if change.kind == "delete":  # the create starts from the before-image
+            lines.append({**_writable(change.values, schema), ACTION_COLUMN: "create"})
         elif current is None:
             continue  # already gone: nothing to delete or set back
         elif change.kind == "create":
@@ -112,6 +112,16 @@ def inverse_edits(entry: PushEntry, loaded: LoadedTable) -> tuple[pd.DataFrame, 
             )
     frame = pd.DataFrame(lines, columns=[*schema.names, ACTION_COLUMN])
     return frame.astype({name: "object" for name in schema.names}), stale
+
+
+def _writable(values: Mapping[str, Any], schema: FrameSchema) -> dict[str, Any]:
+    """The values a create sends: the key and editable columns (read-only ones are the
+    server's, and would only be named as not sent)."""
+    return {
+        name: value
+        for name, value in values.items()
+        if name in schema.key or (name in schema.by_name and schema.by_name[name].editable)
+    }
 
 
 def _cells(row: pd.Series, names: list[str]) -> dict[str, Any]:

@@ -124,15 +124,21 @@ class PushReport:
         Fix the cells, upload the file again, and only these rows are planned again.
         """
         actions = {"create": "create", "update": "update", "delete": "delete"}
+        # The table's columns, and those its loaded data brought (mixin fields).
+        names = list(
+            dict.fromkeys(
+                [*table.schema.names, *(n for r in self.problems for n in r.change.values)]
+            )
+        )
         rows = [
             {
-                **{name: r.change.values.get(name) for name in table.schema.names},
+                **{name: r.change.values.get(name) for name in names},
                 ACTION_COLUMN: actions[r.change.kind],
                 ERROR_COLUMN: f"{r.outcome} {r.status or ''}: {r.message or ''}".strip(),
             }
             for r in self.problems
         ]
-        return pd.DataFrame(rows, columns=[*table.schema.names, ACTION_COLUMN, ERROR_COLUMN])
+        return pd.DataFrame(rows, columns=[*names, ACTION_COLUMN, ERROR_COLUMN])
 
     def requests_frame(self) -> pd.DataFrame:
         """What is (or, in a dry run, would be) sent: one line per request."""
@@ -144,7 +150,8 @@ class PushReport:
                     "rows": len(op.rows),
                     "body": op.body,
                 }
-                for op in self.operations
+                for operation in self.operations
+                for op in (operation, *operation.followups)
             ],
             columns=["method", "path", "rows", "body"],
         )

@@ -23,13 +23,13 @@ def customers_table(n: int = 12) -> LoadedTable:
         }
         for i in range(n)
     ]
-    return LoadedTable(table, table.schema.to_frame(records), Documents({}))
+    return LoadedTable(table, table.schema, table.schema.to_frame(records), Documents({}))
 
 
 def groups_table(site: str, customers: list[str]) -> LoadedTable:
     table = TABLES["customer-groups"]
     records = [{"site": site, "customerId": c, "groupId": "retail"} for c in customers]
-    return LoadedTable(table, table.schema.to_frame(records), Documents({}))
+    return LoadedTable(table, table.schema, table.schema.to_frame(records), Documents({}))
 
 
 def started(loaded: LoadedTable, site: str | None = None) -> TableState:

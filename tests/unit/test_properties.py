@@ -977,9 +977,15 @@ def pushed(
     return report
 
 
-def grid_plan(table: ResourceTable, original: pd.DataFrame, edited: pd.DataFrame) -> ChangePlan:
+def grid_plan(
+    table: ResourceTable,
+    original: pd.DataFrame,
+    edited: pd.DataFrame,
+    schema: FrameSchema | None = None,
+) -> ChangePlan:
+    """The grid's plan; ``schema``: the loaded table's, where its data brought columns."""
     plan = build_plan(
-        table.schema,
+        schema or table.schema,
         original,
         edited,
         source="grid",
@@ -1076,7 +1082,7 @@ def test_rows_with_odd_keys_from_the_server_are_updated_and_deleted_at_their_own
         (row,) = loaded.frame.index[loaded.frame[key_column] == key]
         edited = loaded.frame.copy()
         edited.loc[row, column] = value
-        plan = grid_plan(table, loaded.frame, edited)
+        plan = grid_plan(table, loaded.frame, edited, loaded.schema)
         assert [(c.kind, c.key) for c in plan.changes] == [("update", (key,))]
         report = pushed(
             client, admin, table, plan, loaded.documents, writes=[own], reads=update_reads
@@ -1091,7 +1097,7 @@ def test_rows_with_odd_keys_from_the_server_are_updated_and_deleted_at_their_own
 
         reloaded = load_table(client, name)
         (row,) = reloaded.frame.index[reloaded.frame[key_column] == key]
-        plan = grid_plan(table, reloaded.frame, reloaded.frame.drop(index=row))
+        plan = grid_plan(table, reloaded.frame, reloaded.frame.drop(index=row), reloaded.schema)
         delete_reads = [collection] if name == "customers" else [own]
         report = pushed(
             client, admin, table, plan, reloaded.documents, writes=[own], reads=delete_reads
@@ -1119,7 +1125,7 @@ def test_membership_ids_go_in_bulk_bodies_and_odd_segments_stay_in_their_own_pat
         index=[len(loaded.frame), len(loaded.frame) + 1],
         dtype="string",
     )
-    plan = grid_plan(table, loaded.frame, pd.concat([loaded.frame, new]))
+    plan = grid_plan(table, loaded.frame, pd.concat([loaded.frame, new]), loaded.schema)
     assert [c.kind for c in plan.changes] == ["create", "create"]
 
     def bulk(segment: str) -> str:
