@@ -50,13 +50,13 @@ _MIXIN_VALUE = (
 
 
 def _without(expand: Expand) -> str:
-    """The stored document without the fields ``expand`` does not ask for, nor legal
-    entities stored in it (they come from the assignments; older sandbox files)."""
-    removed = ["$.b2b.legalEntities"]
-    if not expand.addresses:
-        removed += ["$.addresses", "$.defaultAddress"]
+    """The stored document without the fields ``expand`` does not ask for (stored
+    documents hold neither ``defaultAddress`` nor legal entities: both are derived)."""
+    removed = [] if expand.addresses else ["$.addresses"]
     if expand.mixins is None:
         removed.append("$.mixins")
+    if not removed:
+        return "item.doc"
     return f"json_remove(item.doc, {', '.join(_literal(path) for path in removed)})"
 
 
