@@ -11,7 +11,10 @@ import pandas as pd
 import pytest
 
 from emporix_data.journal import open_journal
-from emporix_data.push import push_plan
+from emporix_data.push import push_plan, resume_push
+from emporix_data.reports.catalog import TABLE_SCHEMAS
+from emporix_data.reports.engine import ReportEngine
+from emporix_data.reports.loading import load_report_frames
 from emporix_data.resources.customers import EXPAND_ALL, list_customers
 from emporix_data.resources.segment_memberships import list_segment_memberships
 from emporix_data.tables import load_references, load_table
@@ -172,3 +175,37 @@ def test_a_create_with_a_mixin_found_already_there_is_recognised_by_its_mixin_to
     (result,) = push_plan(client, loaded.table, plan, loaded.documents, dry_run=True).results
     assert result.outcome == "conflict" and result.theirs
     assert result.theirs["mixins.loyalty.tier"] == "silver"
+
+
+def test_reports_read_the_address_and_mixin_columns(client):
+    frames = load_report_frames(client, TABLE_SCHEMAS)
+    customers = frames["customers"].set_index("customerNumber")
+    with ReportEngine(frames) as engine:
+        result = engine.run(
+            'SELECT customerNumber, country, city, "mixins.loyalty.tier" AS tier '
+            "FROM customer_360 WHERE country IS NOT NULL ORDER BY customerNumber"
+        ).frame.set_index("customerNumber")
+    assert len(result) == customers["addressCountry"].notna().sum() > 0
+    assert result["country"].tolist() == customers.loc[result.index, "addressCountry"].tolist()
+    assert result["city"].tolist() == customers.loc[result.index, "addressCity"].tolist()
+    tiers = customers.loc[result.index, "mixins.loyalty.tier"]
+    assert result["tier"].fillna("").tolist() == tiers.fillna("").tolist()
+
+
+def test_a_retried_undo_of_a_delete_still_restores_mixins_and_addresses(client, admin, journal):
+    number = rich_customer(client)
+    before = whole(client, number)
+    file = exported(client, "customers")
+    file.loc[line_of(file, number), "_action"] = "delete"
+    table, loaded, plan = plan_for(client, "customers", file.loc[[line_of(file, number)]])
+    pushed = push_plan(client, table, plan, loaded.documents, journal=journal)
+    undo = plan_undo(client, journal, pushed.push_id)
+    # The create's connection breaks before it is processed: the row fails, and the
+    # retry has only the journal to recreate the customer from.
+    admin.queue({"kind": "drop", "method": "POST", "path_contains": "/customers"})
+    failed = push_plan(client, table, undo.plan, undo.documents, journal=journal)
+    assert [r.outcome for r in failed.results] == ["failed"]
+
+    report = resume_push(client, journal, failed.push_id or "", retry_failed=True)
+    assert report.counts() == {"applied": 1, "failed": 0, "conflict": 0}
+    assert whole(client, number) == before
