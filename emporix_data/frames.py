@@ -79,7 +79,7 @@ class FrameSchema:
         if not records:
             return self.empty_frame()
         data = {
-            column.name: _typed_series([read_path(r, column.path) for r in records], column.dtype)
+            column.name: _typed_series(read_column(records, column.path), column.dtype)
             for column in self.columns
         }
         return pd.DataFrame(data)
@@ -129,6 +129,25 @@ def read_path(record: Any, path: Iterable[str]) -> Any:
         else:
             return None
     return value
+
+
+def read_column(records: Sequence[Any], path: Sequence[str]) -> list[Any]:
+    """``read_path`` of every record, one step at a time across all of them: a dict or a
+    model attribute is read inline, which keeps 100,000 records x 25 columns quick."""
+    values = list(records)
+    for step in path:
+        models = {kind for kind in {type(value) for value in values} if issubclass(kind, BaseModel)}
+        values = [
+            value.get(step)
+            if type(value) is dict
+            else getattr(value, step, None)
+            if type(value) in models
+            else None
+            if value is None
+            else read_path(value, (step,))
+            for value in values
+        ]
+    return values
 
 
 def write_path(document: dict[str, Any], path: Sequence[str], value: Any) -> None:

@@ -9,11 +9,11 @@ from typing import Any
 import pandas as pd
 
 from emporix_data.client import EmporixClient
-from emporix_data.frames import Column, FrameSchema, read_path
+from emporix_data.frames import Column, FrameSchema, read_column, read_path
 from emporix_data.keys import Key
 from emporix_data.models import ApiModel
 from emporix_data.operations import KeyedDocuments, Operation
-from emporix_data.pagination import ProgressCallback
+from emporix_data.pagination import ProgressCallback, collector_paused
 from emporix_data.plan import (
     ChangePlan,
     EntityRef,
@@ -80,7 +80,8 @@ class ResourceTable:
         return tuple(read_path(record, column.path) for column in self.key_columns)
 
     def keyed(self, records: Sequence[ApiModel]) -> dict[Key, ApiModel]:
-        return {self.key_of(record): record for record in records}
+        parts = [read_column(records, column.path) for column in self.key_columns]
+        return dict(zip(zip(*parts, strict=True), records, strict=True))
 
     @property
     def key_columns(self) -> list[Column]:
@@ -194,8 +195,10 @@ def load_table(
 ) -> LoadedTable:
     table = TABLES[name]
     records = table.load(client, progress)
-    schema = table.schema_of(records)
-    return LoadedTable(table, schema, schema.to_frame(records), Documents(table.keyed(records)))
+    with collector_paused():  # everything made here survives: no collection finds garbage
+        schema = table.schema_of(records)
+        frame, keyed = schema.to_frame(records), table.keyed(records)
+    return LoadedTable(table, schema, frame, Documents(keyed))
 
 
 def load_references(client: EmporixClient, kinds: Sequence[str]) -> References:

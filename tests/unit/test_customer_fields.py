@@ -8,6 +8,7 @@ import pytest
 
 from emporix_data.client import EmporixClient
 from emporix_data.export import frame_bytes, read_table_file
+from emporix_data.frames import read_column, read_path
 from emporix_data.plan import FieldChange, RowChange
 from emporix_data.push import PushReport, RowResult
 from emporix_data.resources.customers import (
@@ -179,3 +180,12 @@ def test_error_files_keep_the_mixin_columns_of_failed_rows():
     frame = report.error_file_frame(TABLES["customers"])
     assert frame.at[0, "mixins.a.b"] == "x"
     assert list(frame.columns[-3:]) == ["mixins.a.b", "_action", "_error"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [("customerNumber",), ("mixins", "loyalty", "tier"), ("primaryAddress", "city"), ("x", "y")],
+)
+def test_columns_read_at_once_equal_each_record_read_alone(path):
+    records = [*customers(LOYAL, PLAIN), LOYAL, PLAIN, {"mixins": "not an object"}]
+    assert read_column(records, path) == [read_path(r, path) for r in records]
