@@ -81,20 +81,31 @@ def api_error_from_body(status: int, body: object, method: str, path: str) -> Ap
             message = str(body.get("message") or body.get("error_description") or message)
             raw_type = body.get("type") or body.get("error")
             err_type = str(raw_type) if raw_type else None
-            for item in body.get("details") or []:
-                if isinstance(item, dict):
-                    details.append(
-                        ErrorDetail(
-                            field=_opt_str(item.get("field")),
-                            type=_opt_str(item.get("type")),
-                            message=_opt_str(item.get("message")),
-                        )
-                    )
+            details = _details(body.get("details"))
     elif isinstance(body, str) and body.strip():
         message = body.strip()[:500]
     return kind(
         message=message, method=method, path=path, status=status, type=err_type, details=details
     )
+
+
+def _details(raw: object) -> list[ErrorDetail]:
+    """``details`` as the services send them: a list of objects (customer service,
+    shipping), a list of texts (customer management) or one object (customer segments)."""
+    items = raw if isinstance(raw, list) else [raw] if isinstance(raw, dict) else []
+    details = []
+    for item in items:
+        if isinstance(item, dict):
+            details.append(
+                ErrorDetail(
+                    field=_opt_str(item.get("field")),
+                    type=_opt_str(item.get("type")),
+                    message=_opt_str(item.get("message")),
+                )
+            )
+        elif isinstance(item, str) and item:
+            details.append(ErrorDetail(field=None, type=None, message=item))
+    return details
 
 
 def _opt_str(value: object) -> str | None:

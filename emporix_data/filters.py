@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from emporix_data.frames import FrameSchema
+from emporix_data.resources.mixins import is_mixin
 
 HINT_LENGTH = 60  # characters of a filter's hint in a file name
 # Columns worth a picker even though they have no fixed options.
@@ -26,6 +27,7 @@ PICKER_COLUMNS = frozenset(
         "preferredSite",
         "preferredLanguage",
         "preferredCurrency",
+        "addressCountry",
     }
 )
 
@@ -59,11 +61,15 @@ class TableFilter:
 
 
 def picker_columns(schema: FrameSchema) -> list[str]:
-    """Categorical columns: fixed options, booleans, and known low-cardinality ids."""
+    """Categorical columns: fixed options, booleans, known low-cardinality ids, and text
+    mixin fields (pages leave out those with too many values)."""
     return [
         c.name
         for c in schema.columns
-        if c.options or c.dtype == "boolean" or c.name in PICKER_COLUMNS
+        if c.options
+        or c.dtype == "boolean"
+        or c.name in PICKER_COLUMNS
+        or (is_mixin(c.name) and c.dtype == "string")
     ]
 
 

@@ -25,7 +25,7 @@ Dtype = Literal["string", "boolean", "Int64", "Float64", "datetime64[ns, UTC]"]
 Normaliser = Literal["upper"]
 # What a lookup finds: a customer (by number, id or e-mail), a segment or a legal entity
 # (by id or name), or the legal entity of a row's customer (B2B customers with one).
-Finds = Literal["customer", "segment", "legal_entity", "customer_legal_entity"]
+Finds = Literal["customer", "segment", "legal_entity"]
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,14 @@ class FrameSchema:
         if unknown:
             raise ValueError(f"{self.resource}: {sorted(unknown)} are not columns")
 
+    def with_columns(self, extra: Sequence[Column]) -> FrameSchema:
+        """This schema with ``extra`` columns after its own (e.g. columns found in the data)."""
+        return (
+            FrameSchema(self.resource, (*self.columns, *extra), self.key, self.lookups)
+            if extra
+            else self
+        )
+
     @property
     def names(self) -> list[str]:
         return [column.name for column in self.columns]
@@ -109,7 +117,7 @@ class FrameSchema:
         if not records:
             return self.empty_frame()
         data = {
-            column.name: typed_series([read_path(r, column.path) for r in records], column.dtype)
+            column.name: typed_series(read_column(records, column.path), column.dtype)
             for column in self.columns
         }
         return pd.DataFrame(data)
@@ -151,6 +159,25 @@ def read_path(record: Any, path: Iterable[str]) -> Any:
         else:
             return None
     return value
+
+
+def read_column(records: Sequence[Any], path: Sequence[str]) -> list[Any]:
+    """``read_path`` of every record, one step at a time across all of them: a dict or a
+    model attribute is read inline, which keeps 100,000 records x 25 columns quick."""
+    values = list(records)
+    for step in path:
+        models = {kind for kind in {type(value) for value in values} if issubclass(kind, BaseModel)}
+        values = [
+            value.get(step)
+            if type(value) is dict
+            else getattr(value, step, None)
+            if type(value) in models
+            else None
+            if value is None
+            else read_path(value, (step,))
+            for value in values
+        ]
+    return values
 
 
 def write_path(document: dict[str, Any], path: Sequence[str], value: Any) -> None:

@@ -50,16 +50,18 @@ def check_live(
     if not changes:
         return []
     records = list(table.read_live(client, [change.key for change in changes]))
-    live = {
-        table.key_of(record): _LiveRow(values, read_path(record, VERSION))
-        for record, values in zip(records, _editable_rows(table.schema, records), strict=True)
-    }
     loaded = [originals.get(change.key) for change in changes]
     present = [document for document in loaded if document is not None]
-    before = iter(_editable_rows(table.schema, present))
+    # Columns found in the data (mixin fields) typed alike on both sides.
+    schema = table.schema_of([*records, *present])
+    live = {
+        table.key_of(record): _LiveRow(values, read_path(record, VERSION))
+        for record, values in zip(records, _editable_rows(schema, records), strict=True)
+    }
+    before = iter(_editable_rows(schema, present))
     return [
         _verdict(
-            table.schema,
+            schema,
             change,
             None if document is None else _LiveRow(next(before), read_path(document, VERSION)),
             live.get(change.key),
@@ -80,10 +82,11 @@ def _verdict(
     if change.kind == "create":
         if live is None:
             return SEND
+        # A column no document has (a new mixin field) is compared too: live lacks it.
         wanted = [
             (name, to_json_value(value))
             for name, value in change.values.items()
-            if schema.by_name[name].editable
+            if name not in schema.by_name or schema.by_name[name].editable
         ]
         if all(live.values.get(name) == value for name, value in wanted):
             return LiveCheck("applied", 200, "already in the wanted state; nothing sent")

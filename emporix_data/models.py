@@ -38,7 +38,12 @@ class IdRef(ApiModel):
 
 def recreatable(document: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """A before-image to create a deleted row again from, without the server's
-    bookkeeping (``metadata``): unknown fields the dashboard does not show come back too."""
+    bookkeeping (``metadata`` but its links to mixin schemas, which the mixins need):
+    unknown fields the dashboard does not show come back too."""
     if document is None:
         return None
-    return {name: value for name, value in document.items() if name != "metadata"}
+    body = {name: value for name, value in document.items() if name != "metadata"}
+    metadata = document.get("metadata")
+    if isinstance(metadata, Mapping) and metadata.get("mixins"):
+        body["metadata"] = {"mixins": metadata["mixins"]}
+    return body

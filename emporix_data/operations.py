@@ -32,7 +32,11 @@ Body = dict[str, Any] | list[dict[str, Any]] | None
 
 @dataclass(frozen=True)
 class Operation:
-    """One request; ``rows`` are the plan rows it carries (one, or a bulk chunk's items)."""
+    """One request; ``rows`` are the plan rows it carries (one, or a bulk chunk's items).
+
+    ``followups`` are sent after it, in order, once it succeeded (a recreated customer's
+    addresses): they finish the same rows, and the first that fails fails them.
+    """
 
     method: str
     path: str
@@ -40,6 +44,7 @@ class Operation:
     body: Body = None
     params: Mapping[str, str] = field(default_factory=dict)
     bulk: bool = False
+    followups: tuple[Operation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,7 +144,10 @@ def bulk_operations(
 
 
 def execute(client: EmporixClient, operation: Operation) -> list[RowOutcome]:
-    """Send one operation; never raises for API or connection failures."""
+    """Send one operation and its follow-ups; never raises for API or connection failures.
+
+    A follow-up answered 409 (what it creates exists already) counts as done.
+    """
     outcomes = _sent(client, operation)
     if operation.method == "DELETE":
         return [_absent_is_deleted(outcome) for outcome in outcomes]
@@ -152,12 +160,31 @@ def _sent(client: EmporixClient, operation: Operation) -> list[RowOutcome]:
             operation.method, operation.path, params=operation.params or None, json=operation.body
         )
     except EmporixError as exc:
-        status = exc.status if isinstance(exc, ApiError) else 0
-        message = exc.message if isinstance(exc, ApiError) else str(exc)
+        status, message = _failure(exc)
         return [RowOutcome(row, status, message) for row in operation.rows]
-    if not operation.bulk:
-        return [RowOutcome(row, response.status_code) for row in operation.rows]
-    return map_multi_status(response.json(), operation.rows)
+    if operation.bulk:
+        return map_multi_status(response.json(), operation.rows)
+    for number, followup in enumerate(operation.followups, 1):
+        try:
+            client.request(followup.method, followup.path, json=followup.body)
+        except EmporixError as exc:
+            status, message = _failure(exc)
+            if status == 409:
+                continue
+            done = f"{number - 1} of {len(operation.followups)}"
+            text = (
+                f"{operation.method} succeeded, but {followup.method} {followup.path} failed "
+                f"(follow-up requests done: {done}): {message}"
+            )
+            return [RowOutcome(row, status, text) for row in operation.rows]
+    return [RowOutcome(row, response.status_code) for row in operation.rows]
+
+
+def _failure(exc: EmporixError) -> tuple[int, str]:
+    """A failed request's HTTP status (0 if no answer came) and message."""
+    if isinstance(exc, ApiError):
+        return exc.status, exc.message
+    return 0, str(exc)
 
 
 def _absent_is_deleted(outcome: RowOutcome) -> RowOutcome:

@@ -9,13 +9,21 @@ from typing import Any
 import pandas as pd
 
 from emporix_data.client import EmporixClient
-from emporix_data.frames import Column, FrameSchema, read_path
+from emporix_data.frames import Column, FrameSchema, read_column, read_path
 from emporix_data.keys import Key
 from emporix_data.mapping.lookups import load_directory
 from emporix_data.models import ApiModel
 from emporix_data.operations import KeyedDocuments, Operation
-from emporix_data.pagination import ProgressCallback
-from emporix_data.plan import ChangePlan, References, RowChange, RowCheck, Source, build_plan
+from emporix_data.pagination import ProgressCallback, collector_paused
+from emporix_data.plan import (
+    ChangePlan,
+    References,
+    RowChange,
+    RowCheck,
+    RowFill,
+    Source,
+    build_plan,
+)
 from emporix_data.resources import contact_assignments, customer_groups, customers
 from emporix_data.resources import segment_memberships as memberships
 
@@ -25,6 +33,8 @@ Loader = Callable[[EmporixClient, ProgressCallback | None], Sequence[ApiModel]]
 Writer = Callable[[EmporixClient, Sequence[RowChange], KeyedDocuments], list[Operation]]
 # The live records of these keys (absent ones are missing from the result).
 LiveReader = Callable[[EmporixClient, Sequence[Key]], Sequence[ApiModel]]
+# The table's columns for these records (models or documents), where they depend on data.
+SchemaOf = Callable[[Sequence[Any]], FrameSchema]
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,10 @@ class ResourceTable:
     change whose rows are read again just before writing, because the API does not check
     ``metadata.version`` for them: a row changed by someone else since it was loaded is
     then reported as a conflict instead of being overwritten.
+
+    ``schema`` is the fixed part of the table; where ``schema_for`` is given, the columns
+    of loaded data depend on it (customers: one per mixin field). ``fills`` complete cells
+    of edited rows from the references before the rows are matched (``build_plan``).
     """
 
     name: str
@@ -48,17 +62,24 @@ class ResourceTable:
     references: tuple[str, ...] = ()
     new_key: Callable[[], str] | None = None
     checks: tuple[RowCheck, ...] = ()
+    fills: tuple[RowFill, ...] = ()
+    schema_for: SchemaOf | None = None
 
     @property
     def generated_keys(self) -> bool:
         return self.new_key is not None
+
+    def schema_of(self, records: Sequence[Any]) -> FrameSchema:
+        """The table's columns for these records (models or documents)."""
+        return self.schema_for(records) if self.schema_for else self.schema
 
     def key_of(self, record: ApiModel) -> Key:
         """A record's key in this table (missing key parts as ``None``)."""
         return tuple(read_path(record, column.path) for column in self.key_columns)
 
     def keyed(self, records: Sequence[ApiModel]) -> dict[Key, ApiModel]:
-        return {self.key_of(record): record for record in records}
+        parts = [read_column(records, column.path) for column in self.key_columns]
+        return dict(zip(zip(*parts, strict=True), records, strict=True))
 
     @property
     def key_columns(self) -> list[Column]:
@@ -72,12 +93,15 @@ TABLES: dict[str, ResourceTable] = {
             "customers",
             "Customers",
             customers.CUSTOMER_SCHEMA,
-            lambda client, progress: customers.list_customers(client, progress=progress),
+            lambda client, progress: customers.list_customers(
+                client, expand=customers.EXPAND_ALL, progress=progress
+            ),
             customers.write_operations,
             lambda client, keys: customers.read_customers(client, [key[0] for key in keys]),
             # PATCH and DELETE carry no version the spec says is checked.
             reread=frozenset({"update", "delete"}),
             new_key=customers.new_customer_number,
+            schema_for=customers.customer_schema,
         ),
         ResourceTable(
             "contact-assignments",
@@ -104,6 +128,7 @@ TABLES: dict[str, ResourceTable] = {
             memberships.read_memberships,
             references=("customers", "legal_entities", "segments", "b2b_customers"),
             checks=(memberships.b2b_members_need_a_legal_entity,),
+            fills=(memberships.fill_the_only_legal_entity,),
         ),
         ResourceTable(
             "customer-groups",
@@ -137,16 +162,14 @@ class Documents(Mapping[Key, dict[str, Any]]):
 
 @dataclass(frozen=True)
 class LoadedTable:
-    """A table as loaded: its frame and the full documents behind it, by key."""
+    """A table as loaded: its columns (``schema``: the table's, with those its data
+    brought), its frame and the full documents behind it, by key. Everything that reads
+    or plans the frame goes by ``schema``."""
 
     table: ResourceTable
+    schema: FrameSchema
     frame: pd.DataFrame
     documents: Documents
-
-    @property
-    def schema(self) -> FrameSchema:
-        """The columns of this table as loaded (files are mapped to these)."""
-        return self.table.schema
 
     def plan(
         self, edited: pd.DataFrame, source: Source, references: References | None = None
@@ -154,13 +177,14 @@ class LoadedTable:
         """The one way to plan: ``edited`` (the grid, a file, an inverse) against this table,
         with the resource's key rules and checks."""
         return build_plan(
-            self.table.schema,
+            self.schema,
             self.frame,
             edited,
             source=source,
             references=references,
             generated_keys=self.table.generated_keys,
             checks=self.table.checks,
+            fills=self.table.fills,
         )
 
 
@@ -169,7 +193,10 @@ def load_table(
 ) -> LoadedTable:
     table = TABLES[name]
     records = table.load(client, progress)
-    return LoadedTable(table, table.schema.to_frame(records), Documents(table.keyed(records)))
+    with collector_paused():  # everything made here survives: no collection finds garbage
+        schema = table.schema_of(records)
+        frame, keyed = schema.to_frame(records), table.keyed(records)
+    return LoadedTable(table, schema, frame, Documents(keyed))
 
 
 def load_references(client: EmporixClient, kinds: Sequence[str]) -> References:

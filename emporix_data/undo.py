@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from emporix_data.client import EmporixClient
-from emporix_data.frames import to_json_value
+from emporix_data.frames import FrameSchema, to_json_value
 from emporix_data.journal import Connection, Journal, PushEntry
 from emporix_data.keys import Key
 from emporix_data.operations import Document, KeyedDocuments
@@ -76,7 +76,7 @@ def inverse_edits(entry: PushEntry, loaded: LoadedTable) -> tuple[pd.DataFrame, 
     """The push's applied rows inverted, in upload-file form (with ``_action``), each
     labelled by its row in the push, and the rows left out because they changed after
     the push."""
-    names = loaded.table.schema.names
+    schema = loaded.schema
     position = {key: i for i, key in enumerate(loaded.documents)}
     lines: dict[str, dict[str, Any]] = {}
     stale: list[RowError] = []
@@ -86,9 +86,10 @@ def inverse_edits(entry: PushEntry, loaded: LoadedTable) -> tuple[pd.DataFrame, 
         at = position.get(row.change.key)
         current = None if at is None else loaded.frame.iloc[at]
         label = f"{row.change.row} (push {entry.id})"
-        line = _inverse(row.change, current, names, label, stale)
+        line = _inverse(row.change, current, schema, label, stale)
         if line is not None:
             lines[label] = line
+    names = schema.names
     frame = pd.DataFrame(list(lines.values()), columns=[*names, ACTION_COLUMN], index=list(lines))
     return frame.astype({name: "object" for name in names}), stale
 
@@ -96,18 +97,18 @@ def inverse_edits(entry: PushEntry, loaded: LoadedTable) -> tuple[pd.DataFrame, 
 def _inverse(
     change: RowChange,
     current: pd.Series | None,
-    names: list[str],
+    schema: FrameSchema,
     label: str,
     stale: list[RowError],
 ) -> dict[str, Any] | None:
     """One row's inverse as a file line; None where there is nothing to undo, or where
     the row changed after the push (then named in ``stale``)."""
-    if change.kind == "delete":
-        return {**change.values, ACTION_COLUMN: "create"}
+    if change.kind == "delete":  # the create starts from the before-image
+        return {**_writable(change.values, schema), ACTION_COLUMN: "create"}
     if current is None:
         return None  # already gone: nothing to delete or set back
     if change.kind == "create":
-        return {**_cells(current, names), ACTION_COLUMN: "delete"}
+        return {**_cells(current, schema.names), ACTION_COLUMN: "delete"}
     moved = [c for c in change.changes if to_json_value(current[c.column]) != c.new]
     stale.extend(
         RowError(
@@ -122,9 +123,19 @@ def _inverse(
     if moved:
         return None
     return {
-        **_cells(current, names),
+        **_cells(current, schema.names),
         **{c.column: c.old for c in change.changes},
         ACTION_COLUMN: "update",
+    }
+
+
+def _writable(values: Mapping[str, Any], schema: FrameSchema) -> dict[str, Any]:
+    """The values a create sends: the key and editable columns (read-only ones are the
+    server's, and would only be named as not sent)."""
+    return {
+        name: value
+        for name, value in values.items()
+        if name in schema.key or (name in schema.by_name and schema.by_name[name].editable)
     }
 
 

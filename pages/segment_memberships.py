@@ -1,5 +1,6 @@
 """Segment memberships: pick segments; add many customers to one at once (pasted numbers
-or the selection made on the Customers page); remove selected ones. Pushed in bulk."""
+or the selection made on the Customers page); choose the legal entity of B2B customers
+in several; remove selected ones. Pushed in bulk."""
 
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -7,13 +8,13 @@ from collections.abc import Callable, Iterable, Sequence
 import pandas as pd
 import streamlit as st
 
-from emporix_data.frames import read_path
-from emporix_data.keys import Key, key_tuples
+from emporix_data.keys import Key, joined_keys, key_tuples
+from emporix_data.plan import EntityRef, References
 from emporix_data.resources.segments import list_segments
-from emporix_data.tables import LoadedTable
+from emporix_data.tables import TABLES
 from pages.common import count_of, get_client, require_app_navigation
 from pages.components.grid import add_pending_rows, fold_grid, remove_pending_rows
-from pages.components.loading import FAILURES, loaded_state
+from pages.components.loading import FAILURES, loaded_state, references_for
 from pages.components.state import table_state
 from pages.components.table import render_table_page
 
@@ -22,6 +23,7 @@ require_app_navigation("pages/segment_memberships.py")
 NAME = "segment-memberships"
 SEGMENTS_KEY = "memberships:segments"
 KEY_COLUMNS = ["segmentId", "customerId", "legalEntityId"]
+PICKERS_SHOWN = 30  # memberships offered a legal-entity choice at once
 
 
 @st.cache_data(ttl=300, show_spinner="Loading segments…")
@@ -56,21 +58,22 @@ def segment_picker() -> dict[str, Sequence[object]]:
     return {"segmentId": chosen} if chosen else {}
 
 
-def first_legal_entity(customers: LoadedTable, number: str) -> str | None:
-    """A B2B customer's membership names a legal entity: take its first one."""
-    document = customers.documents.get((number,))
-    entities = read_path(document, ("b2b", "legalEntities")) or []
-    return entities[0].get("id") if entities else None
+def references() -> References:
+    """The ids memberships may refer to, each B2B customer's legal entities among them."""
+    return references_for(table_state(NAME), TABLES[NAME])
 
 
-def add_members(segment: str, numbers: Iterable[str], customers: LoadedTable) -> None:
+def only_legal_entity(number: str) -> str | None:
+    """A B2B customer's membership names a legal entity: its only one, or none yet where
+    it has several (the user chooses below)."""
+    entities = (references().legal_entities_of or {}).get(number, ())
+    return entities[0].id if len(entities) == 1 else None
+
+
+def add_members(segment: str, numbers: Iterable[str]) -> None:
     """Add the customers to the segment as pending creates, skipping existing members."""
     rows = [
-        {
-            "segmentId": segment,
-            "customerId": number,
-            "legalEntityId": first_legal_entity(customers, number),
-        }
+        {"segmentId": segment, "customerId": number, "legalEntityId": only_legal_entity(number)}
         for number in dict.fromkeys(numbers)
     ]
     candidates = pd.DataFrame(rows, columns=KEY_COLUMNS)
@@ -113,7 +116,7 @@ def add_customers_form() -> None:
                 disabled=not (selected and segment),
                 type="primary",
             ):
-                add_members(segment, selected, customers.loaded)
+                add_members(segment, selected)
             st.page_link(
                 "pages/customers.py", label="Select customers", icon=":material/check_box:"
             )
@@ -124,7 +127,71 @@ def add_customers_form() -> None:
             )
             if st.button("Add to pending changes", key="memberships:add:go", disabled=not segment):
                 numbers = [n for n in re.split(r"[\s,;]+", pasted) if n]
-                add_members(segment, numbers, customers.loaded)
+                add_members(segment, numbers)
+
+
+def awaiting_a_legal_entity(entities: dict[str, tuple[EntityRef, ...]]) -> pd.DataFrame:
+    """Pending new memberships naming no legal entity of customers in several."""
+    state = table_state(NAME)
+    work = state.work.edited()
+    several = [number for number, options in entities.items() if len(options) > 1]
+    waiting = work[(work["legalEntityId"].isna() & work["customerId"].isin(several)).to_numpy()]
+    loaded = joined_keys(state.loaded.frame, KEY_COLUMNS)
+    return waiting[~joined_keys(waiting, KEY_COLUMNS).isin(loaded).to_numpy(dtype=bool)]
+
+
+def choose_legal_entities(chosen: dict[tuple[str, str], str | None]) -> None:
+    """Replace the pending memberships by ones for the chosen legal entities."""
+    picked = {key: entity for key, entity in chosen.items() if entity}
+    state = table_state(NAME)
+    remove_pending_rows(state, [(segment, customer, None) for segment, customer in picked])
+    rows = [[segment, customer, entity] for (segment, customer), entity in picked.items()]
+    add_pending_rows(state, pd.DataFrame(rows, columns=KEY_COLUMNS))
+    st.toast(f"Legal entities chosen for {count_of(len(picked), 'membership')}")
+
+
+def legal_entity_picker() -> None:
+    """A choice of legal entity for each pending membership of a B2B customer in several
+    (pushing one without is refused, naming them)."""
+    entities = dict(references().legal_entities_of or {})
+    waiting = awaiting_a_legal_entity(entities)
+    if waiting.empty:
+        return
+    with st.expander(
+        f"Choose legal entities ({count_of(len(waiting), 'membership')})",
+        icon=":material/domain:",
+        expanded=True,
+    ):
+        st.caption(
+            "These customers are contacts of several legal entities; "
+            "a B2B membership is for one of them."
+        )
+        chosen: dict[tuple[str, str], str | None] = {}
+        shown = waiting.head(PICKERS_SHOWN)
+        for segment, customer in zip(shown["segmentId"], shown["customerId"], strict=True):
+            texts = {option.id: option.text() for option in entities[customer]}
+            chosen[(segment, customer)] = st.selectbox(
+                f"{customer} in {segment}",
+                list(texts),
+                index=None,
+                format_func=texts.__getitem__,
+                placeholder="Choose a legal entity",
+                key=f"memberships:entity:{segment}:{customer}",
+            )
+        if len(waiting) > PICKERS_SHOWN:
+            st.caption(f"The first {PICKERS_SHOWN} are shown; the others after these.")
+        st.button(
+            "Use the chosen legal entities",
+            key="memberships:entity:apply",
+            disabled=not any(chosen.values()),
+            on_click=choose_legal_entities,
+            args=(chosen,),
+        )
+
+
+def before_grid() -> None:
+    add_customers_form()
+    legal_entity_picker()
 
 
 def remove_selected(keys: list[Key]) -> None:
@@ -146,6 +213,4 @@ def removal_actions(selected: pd.DataFrame) -> None:
     )
 
 
-render_table_page(
-    NAME, top=segment_picker, before_grid=add_customers_form, on_selection=removal_actions
-)
+render_table_page(NAME, top=segment_picker, before_grid=before_grid, on_selection=removal_actions)

@@ -81,19 +81,12 @@ def map_file(
     if "site" in schema.key and "site" not in frame.columns and site:
         frame = frame.assign(site=pd.Series(site, index=frame.index, dtype="string"))
         notes.append(f"site: not in the file; {site} for every row")
-    usable = [
-        lookup
-        for lookup in schema.lookups
-        if lookup.finds != "customer_legal_entity" and lookup.field in frame.columns
-    ]
+    usable = [lookup for lookup in schema.lookups if lookup.field in frame.columns]
     _check_key(schema, frame, usable)
     frame, left_out = _rows_for_site(frame, site if other_sites_left_out else None)
     resolver = _Resolver(frame, schema, directory)
     for column in dict.fromkeys(lookup.column for lookup in usable):
         resolver.resolve(column, [lookup for lookup in usable if lookup.column == column])
-    for lookup in schema.lookups:
-        if lookup.finds == "customer_legal_entity" and lookup.column not in resolver.frame:
-            resolver.from_customers(lookup)
     for name in schema.key:
         if name not in resolver.frame.columns:
             resolver.frame[name] = pd.Series(pd.NA, index=frame.index, dtype="string")
@@ -118,7 +111,7 @@ def _check_key(schema: FrameSchema, frame: pd.DataFrame, usable: list[Lookup]) -
         expected += [
             targets[lookup.field].label or lookup.field
             for lookup in schema.lookups
-            if lookup.column == name and lookup.finds != "customer_legal_entity"
+            if lookup.column == name
         ]
         quoted = " or ".join(f"'{header}'" for header in dict.fromkeys(expected) if header)
         raise MissingKey(
@@ -212,39 +205,6 @@ class _Resolver:
                 )
                 self.errors.append(RowError(row_name(label), None, lookup.field, message))
         self.frame[column] = target
-
-    def from_customers(self, lookup: Lookup) -> None:
-        """``lookup.column`` (a legal entity) of each row's B2B customer, where it has one;
-        a customer with several makes the row invalid."""
-        customers = self.frame[lookup.field].astype("string")
-        rows = ~blank(customers) & self.active
-        target = pd.Series(pd.NA, index=self.frame.index, dtype="string")
-        filled = 0
-        for label, customer in zip(self.frame.index[rows], customers[rows], strict=True):
-            if label in self.refused:
-                continue
-            entities = self.directory.legal_entities_of.get(customer, ())
-            if len(entities) == 1:
-                target[label] = entities[0]
-                filled += 1
-                self.found.append(
-                    (row_name(label), lookup.column, lookup.field, customer, entities[0])
-                )
-            elif entities:
-                self.refused.add(label)
-                row = (row_name(label), lookup.column, lookup.field, customer, _count(entities))
-                self.found.append(row)
-                message = (
-                    f"customer {customer} has {len(entities)} legal entities: "
-                    f"{', '.join(entities)}; name one (legalEntityId or legalEntityName)"
-                )
-                self.errors.append(RowError(row_name(label), None, lookup.column, message))
-        self.frame[lookup.column] = target
-        if filled:
-            self.notes.append(
-                f"{lookup.column}: not in the file; the legal entity of the B2B customer "
-                f"in {filled} rows"
-            )
 
     def planned(self) -> pd.DataFrame:
         """The rows to plan: without the refused ones and the fields lookups read."""

@@ -64,11 +64,7 @@ class Target:
 
 def mapping_targets(schema: FrameSchema) -> dict[str, Target]:
     """The table's columns, the fields only its lookups read, ``_action`` and ``_error``."""
-    finds = {
-        lookup.field: lookup.column
-        for lookup in reversed(schema.lookups)
-        if lookup.finds != "customer_legal_entity"
-    }
+    finds = {lookup.field: lookup.column for lookup in reversed(schema.lookups)}
     found: dict[str, Target] = {
         c.name: Target(c.name, c.label, c.synonyms, finds.get(c.name)) for c in schema.columns
     }

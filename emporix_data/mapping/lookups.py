@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from emporix_data.client import EmporixClient
 from emporix_data.frames import Finds
-from emporix_data.plan import References
+from emporix_data.plan import EntityRef, References
 from emporix_data.resources.customers import Customer, list_customers
 from emporix_data.resources.legal_entities import LegalEntity, list_legal_entities
 from emporix_data.resources.segments import Segment, list_segments
@@ -53,8 +53,6 @@ class Directory:
 
     references: References = field(default_factory=References)
     finders: Mapping[str, Finder] = field(default_factory=dict)
-    # The legal entities of each B2B customer, by customer key.
-    legal_entities_of: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def finder(self, finds: Finds) -> Finder:
         try:
@@ -102,16 +100,20 @@ def directory_of(
         "segment": {"segments"},
         "legal_entity": {"legal_entities"},
     }
-    entities = {
-        key: tuple(entity.id for entity in c.b2b.legalEntities or () if entity.id)
-        for key, c in keyed
-        if c.businessModel == "B2B" and c.b2b
-    }
+    entities = None
+    if "b2b_customers" in kinds:
+        entities = {key: found for key, c in keyed if (found := _entities(c))}
     return Directory(
-        References(**{kind: ids[kind] for kind in kinds}),
+        References(**{kind: ids[kind] for kind in kinds}, legal_entities_of=entities),
         {finds: finder for finds, finder in finders.items() if loaded[finds] & set(kinds)},
-        entities,
     )
+
+
+def _entities(customer: Customer) -> tuple[EntityRef, ...]:
+    """The legal entities a customer's document lists (``b2b.legalEntities``), each once."""
+    listed = (customer.b2b.legalEntities if customer.b2b else None) or []
+    unique = {entity.id: entity.name for entity in listed if entity.id}
+    return tuple(EntityRef(entity_id, name) for entity_id, name in unique.items())
 
 
 def load_directory(client: EmporixClient, kinds: Sequence[str]) -> Directory:

@@ -33,6 +33,7 @@ from emporix_data.plan.model import (
     References,
     RowCheck,
     RowError,
+    RowFill,
     Source,
 )
 from emporix_data.plan.validation import (
@@ -80,11 +81,13 @@ def build_plan(
     references: References | None = None,
     generated_keys: bool = False,
     checks: Sequence[RowCheck] = (),
+    fills: Sequence[RowFill] = (),
 ) -> ChangePlan:
     """Compare ``edited`` with ``original`` (as loaded) and validate every changed row.
 
     ``edited``'s index labels name its rows in messages (grid positions, file lines).
     ``checks`` are the resource's own rules across columns, run on new and changed rows.
+    ``fills`` complete blank cells of rows that are not as loaded, before keys are read.
     ``generated_keys``: a new row may leave a one-column key blank (the API or the push
     chooses the id). Key columns that are not ``required`` may be blank in a
     several-column key (a B2C membership has no legal entity).
@@ -102,9 +105,10 @@ def build_plan(
         return plan
 
     edits = _read_edits(schema, edited, broken, source, errors)
-    keys = _check_keys(schema, edits, generated_keys, errors)
     loaded = loaded_rows(schema, original)
     plan.notices += loaded.notices
+    edits = _fill(schema, edits, loaded, fills, references, plan, errors)
+    keys = _check_keys(schema, edits, generated_keys, errors)
     exists = _match_to_original(schema, edits, keys, loaded, errors)
     targets = _targets(edits, keys, exists, _changed_cells(edits, keys, loaded, exists, errors))
     _validate(schema, edits, targets, references, checks, errors)
@@ -141,6 +145,36 @@ def _read_edits(
     check_unknown_columns(schema, edited[checked], errors)
     check_actions(edited, actions, errors)
     return Edits(typed.frame, columns, actions)
+
+
+def _fill(
+    schema: FrameSchema,
+    edits: Edits,
+    loaded: LoadedRows,
+    fills: Sequence[RowFill],
+    references: References,
+    plan: ChangePlan,
+    errors: RowErrors,
+) -> Edits:
+    """Let the resource complete blank cells (a B2B member's only legal entity) of the
+    rows to act on that are not rows as loaded: a row whose key was loaded keeps it, so
+    filling a key never turns an existing row into another one."""
+    if not fills:
+        return edits
+    typed = edits.typed
+    acting = edits.actions.isin(("upsert", "update", "create", "delete")).to_numpy(dtype=bool)
+    as_loaded = joined_keys(typed, schema.key).isin(loaded.keys[loaded.addressable].to_numpy())
+    rows = typed[acting & ~as_loaded.to_numpy(dtype=bool)]
+    for fill in fills:
+        filled = fill(rows, references)
+        for name, values in filled.cells.items():
+            if len(values):
+                typed = typed.copy() if typed is edits.typed else typed
+                typed.loc[values.index, name] = values
+        plan.notices += filled.notices
+        for label, name, message in filled.problems:
+            errors.add(label, name, message)
+    return Edits(typed, edits.columns, edits.actions)
 
 
 def _check_keys(

@@ -6,7 +6,7 @@ fixes, undo): it is reviewed as ``changes_frame`` and ``errors_frame``, then pus
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -23,13 +23,28 @@ Kind = Literal["create", "update", "delete"]
 
 
 @dataclass(frozen=True)
+class EntityRef:
+    """A legal entity as a customer's document lists it."""
+
+    id: str
+    name: str | None = None
+
+    def text(self) -> str:
+        return f"{self.id} ({self.name})" if self.name else self.id
+
+
+@dataclass(frozen=True)
 class References:
-    """Ids that exist, for reference checks; ``None`` means "not known, do not check"."""
+    """Ids that exist, for reference checks; ``None`` means "not known, do not check".
+
+    ``legal_entities_of``: each B2B customer's legal entities, by customer id.
+    """
 
     customers: frozenset[str] | None = None
     legal_entities: frozenset[str] | None = None
     segments: frozenset[str] | None = None
     b2b_customers: frozenset[str] | None = None
+    legal_entities_of: Mapping[str, tuple[EntityRef, ...]] | None = None
 
     def known(self, kind: str) -> frozenset[str] | None:
         """The ids of ``kind`` (a field name, as a column's ``references`` names it)."""
@@ -39,6 +54,21 @@ class References:
 
 # A resource's own rule across columns: (row label, column, message) for each problem.
 RowCheck = Callable[[pd.DataFrame, References], Iterable[tuple[Hashable, str, str]]]
+
+
+@dataclass(frozen=True)
+class Filled:
+    """Cells a resource filled into edited rows from the references: new values by
+    column (each a Series indexed by row label), notices naming the rows, and the rows
+    it could not fill, as (row label, column, message)."""
+
+    cells: Mapping[str, pd.Series] = field(default_factory=dict)
+    notices: tuple[str, ...] = ()
+    problems: tuple[tuple[Hashable, str, str], ...] = ()
+
+
+# A resource's rule completing blank cells of the rows it gets (typed, not yet matched).
+RowFill = Callable[[pd.DataFrame, References], Filled]
 
 
 @dataclass(frozen=True)

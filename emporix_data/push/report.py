@@ -163,7 +163,17 @@ class PushReport:
 
         Fix the cells, upload the file again, and only these rows are planned again.
         """
-        names = table.schema.names
+        # The table's columns, and those its loaded data or the file brought (mixin fields).
+        names = list(
+            dict.fromkeys(
+                [
+                    *table.schema.names,
+                    *(name for r in self.problems for name in r.change.values),
+                    *(name for x in self.invalid for name in x.cells),
+                ]
+            )
+        )
+        names = [name for name in names if name not in (ACTION_COLUMN, ERROR_COLUMN)]
         unapplied = [
             (
                 r.change.row,
@@ -199,7 +209,8 @@ class PushReport:
                     "rows": len(op.rows),
                     "body": op.body,
                 }
-                for op in self.operations
+                for operation in self.operations
+                for op in (operation, *operation.followups)
             ],
             columns=["method", "path", "rows", "body"],
         )

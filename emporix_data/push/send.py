@@ -61,7 +61,9 @@ def push_plan(
             api_url=client.settings.base_url,
             origin=origin or Origin(os_user(), "library"),
             changes=changes,
-            before=[None if c.kind == "create" else documents.get(c.key) for c in changes],
+            # A create's is the document it starts from, if any (an undone delete's
+            # before-image): a resumed create restores the row whole too.
+            before=[documents.get(c.key) for c in changes],
             undo_of=undo_of,
         )
     reread = [i for i, change in enumerate(changes) if change.kind in table.reread]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter
@@ -14,6 +15,13 @@ from emporix_data.frames import Column, FrameSchema, read_path
 from emporix_data.models import ApiModel, IdRef, Metadata, recreatable
 from emporix_data.operations import KeyedDocuments, Operation
 from emporix_data.pagination import ProgressCallback
+from emporix_data.resources.addresses import (
+    ADDRESS_COLUMNS,
+    Address,
+    primary_address,
+    recreate_addresses,
+)
+from emporix_data.resources.mixins import mixin_columns, named_mixin_columns
 
 if TYPE_CHECKING:
     from emporix_data.plan import RowChange
@@ -28,6 +36,11 @@ NEW_ID_PATTERN = r"[A-Za-z0-9_-]{1,66}"
 EMAIL_PATTERN = r"[^@\s]+@[^@\s]+\.[^@\s]+"
 # Customer numbers per q list when re-reading rows before a write (keeps URLs short).
 LIVE_BATCH = 40
+# What the service leaves out unless asked: a customer is loaded whole, so that reports
+# can use its addresses and mixins and its before-image in the journal is complete.
+EXPAND_ALL = "addresses,mixin:*"
+# Sub-resources in a customer's document, written through their own endpoints.
+SUB_RESOURCES = ("addresses", "defaultAddress")
 
 
 class B2bLegalEntity(IdRef):
@@ -59,10 +72,17 @@ class Customer(ApiModel):
     metadata: Metadata | None = None
     mixins: dict[str, Any] | None = None
     metadataCreatedAt: str | None = None
+    addresses: list[Address] | None = None
+    defaultAddress: Address | None = None
 
     @property
     def key(self) -> str | None:
         return self.customerNumber or self.id
+
+    @cached_property
+    def primaryAddress(self) -> Address | None:
+        """The address the table shows: the default one, else the first."""
+        return primary_address(self.addresses, self.defaultAddress)
 
 
 _customer_list = TypeAdapter(list[Customer])
@@ -155,8 +175,20 @@ CUSTOMER_SCHEMA = FrameSchema(
             description="Optimistic-locking version of the loaded document.",
             label="Version",
         ),
+        *ADDRESS_COLUMNS,
     ),
 )
+
+
+def customer_schema(records: Iterable[Any]) -> FrameSchema:
+    """The customers table for these records: the fixed columns, then one per scalar
+    mixin field they hold."""
+    return CUSTOMER_SCHEMA.with_columns(mixin_columns(records))
+
+
+def writable_schema(names: Iterable[str]) -> FrameSchema:
+    """The fixed columns and the mixin columns among ``names``: what writes need."""
+    return CUSTOMER_SCHEMA.with_columns(named_mixin_columns(names))
 
 
 def list_customers(
@@ -177,7 +209,8 @@ def list_customers(
 
 
 def read_customers(client: EmporixClient, numbers: Sequence[str]) -> list[Customer]:
-    """The live documents of these customers (absent ones are missing from the result).
+    """The live documents of these customers, whole (absent ones are missing from the
+    result).
 
     Read in batches with a ``customerNumber:("a","b")`` list, concurrently, so that
     re-reading 2,000 rows before a push costs 50 requests, not 2,000.
@@ -190,7 +223,7 @@ def read_customers(client: EmporixClient, numbers: Sequence[str]) -> list[Custom
         return client.fetch_all(
             client.path(CUSTOMERS),
             _customer_list.validate_json,
-            params={"q": f"customerNumber:({listed})"},
+            params={"q": f"customerNumber:({listed})", "expand": EXPAND_ALL},
             at_most=len(batch),
         )
 
@@ -207,26 +240,45 @@ def write_operations(
     changes: Sequence[RowChange],
     documents: KeyedDocuments,
 ) -> list[Operation]:
-    """Creates POST with the chosen number as ``id`` (409 if it exists: never overwrites;
-    a create of a known document, e.g. an undone delete, starts from it), updates PATCH
-    only the changed fields plus the loaded ``metadata.version``, deletes DELETE."""
+    """Creates POST with the chosen number as ``id`` (409 if it exists: never overwrites);
+    a create of a known document (an undone delete) starts from it, mixins included, and
+    is followed by one create per address of it. Updates PATCH only the changed fields
+    (a merge patch: a mixin's other fields are kept) plus the loaded
+    ``metadata.version``; deletes DELETE."""
+    schema = writable_schema(
+        {
+            name
+            for change in changes
+            for name in [*change.values, *(c.column for c in change.changes)]
+        }
+    )
     operations = []
     for row, change in enumerate(changes):
         number = change.key[0]
         if change.kind == "create":
-            body = CUSTOMER_SCHEMA.apply(recreatable(documents.get(change.key)), change.values)
-            body.pop("customerNumber", None)
+            source = documents.get(change.key)
+            body = schema.apply(recreatable(source), change.values)
+            for name in ("customerNumber", *SUB_RESOURCES):
+                body.pop(name, None)
             if number:
                 body["id"] = number
+            addresses = recreate_addresses(client, number, source, row) if number else ()
             operations.append(
-                Operation("POST", client.path(CUSTOMERS), (row,), body, NO_NOTIFICATIONS)
+                Operation(
+                    "POST",
+                    client.path(CUSTOMERS),
+                    (row,),
+                    body,
+                    NO_NOTIFICATIONS,
+                    followups=addresses,
+                )
             )
             continue
         path = client.path(CUSTOMER, customerNumber=number)
         if change.kind == "delete":
             operations.append(Operation("DELETE", path, (row,)))
             continue
-        patch = CUSTOMER_SCHEMA.merge_patch({c.column: c.new for c in change.changes})
+        patch = schema.merge_patch({c.column: c.new for c in change.changes})
         version = read_path(documents.get(change.key), ("metadata", "version"))
         if version is not None:
             patch.setdefault("metadata", {})["version"] = version

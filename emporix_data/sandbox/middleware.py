@@ -74,7 +74,7 @@ class SandboxMiddleware:
             status = int(fault.kind)
             problem = ApiProblem(status, "injected_fault", f"Injected fault {status}")
             headers = {"Retry-After": f"{fault.retry_after:g}"} if status == 429 else {}
-            await json_response(problem.body(), status, headers)(scope, receive, send)
+            await json_response(problem.body(raw_path), status, headers)(scope, receive, send)
             return
         if not self.state.token_valid(_header(scope, b"authorization")):
             await json_response(UNAUTHORIZED, 401)(scope, receive, send)
@@ -82,7 +82,7 @@ class SandboxMiddleware:
         segments = raw_path.split("/")
         if len(segments) > 2 and unquote(segments[2]) != self.state.tenant:
             problem = ApiProblem(403, "forbidden", "Access to this tenant is forbidden")
-            await problem.response()(scope, receive, send)
+            await problem.response(raw_path)(scope, receive, send)
             return
         if fault is not None and fault.kind == "drop_after":  # process, then lose the answer
             await self.app(scope, receive, _discard)

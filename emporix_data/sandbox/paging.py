@@ -81,10 +81,12 @@ def paged_list(
     filters: dict[str, str] | None = None,
     enrich: str | None = None,
     count_header: str | None = None,
+    select: str = "doc",
 ) -> Response:
     """One page of a collection. ``X-Total-Count`` when asked for (the specs that
     have it); ``count_header`` names a header carrying this page's item count;
-    ``enrich`` is a ``references_sql`` query embedding referenced documents."""
+    ``enrich`` is a ``references_sql`` query embedding referenced documents; ``select``
+    an expression answering each stored row (``Store.page``)."""
     store = state.store
     page = paging(request, default_size, state.faults.settings.max_page_size)
     clause = query_clause(request, filters)
@@ -95,6 +97,7 @@ def paged_list(
         order=clause.order,
         limit=page.size,
         offset=(page.number - 1) * page.size,
+        select=select,
     )
     headers = {}
     if count_header:

@@ -19,6 +19,9 @@ CONTACT_TYPES = ["PRIMARY", "BILLING", "LOGISTICS", "CONTACT"]
 GROUPS = ["retail", "wholesale", "vip", "staff"]
 SITES = ["main", "outlet"]
 EPOCH = datetime(2023, 1, 1, tzinfo=UTC)
+# The shape of the generated documents: a stored tenant of another shape is seeded again.
+# 2: addresses lists, mixins of several fields, legal entities from contact assignments.
+SHAPE = 2
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,93 @@ class SeedSizes:
         return asdict(self.resolved())
 
 
+@dataclass(frozen=True)
+class Pools:
+    """Values drawn from Faker once, combined per document with the seeded RNG."""
+
+    first_names: list[str]
+    last_names: list[str]
+    phones: list[str]
+    words: list[str]
+
+
+def _customer(
+    index: int, rng: random.Random, pools: Pools, entity: dict[str, Any] | None
+) -> dict[str, Any]:
+    """A customer document as stored: B2B when it is a contact of ``entity``."""
+    number = f"{index + 1:08d}"
+    first, last = rng.choice(pools.first_names), rng.choice(pools.last_names)
+    created = EPOCH + timedelta(seconds=rng.randrange(3 * 365 * 86400))
+    customer: dict[str, Any] = {
+        "customerNumber": number,
+        "id": number,
+        "title": rng.choice(["MR", "MS", "MRS", "DR"]),
+        "firstName": first,
+        "lastName": last,
+        "contactEmail": f"customer{number}@example.com",
+        "contactPhone": rng.choice(pools.phones),
+        "preferredLanguage": rng.choice(["en_US", "de_DE", "fr_FR", "pl_PL", "ja_JP"]),
+        "preferredCurrency": rng.choice(["EUR", "USD", "PLN", "JPY", "CHF"]),
+        "preferredSite": "main",
+        "active": rng.random() < 0.9,
+        "onHold": rng.random() < 0.05,
+        "businessModel": "B2B" if entity else "B2C",
+        "metadata": {"version": 1, "mixins": {}},
+        "mixins": {},
+        "metadataCreatedAt": _iso(created),
+    }
+    if rng.random() < 0.2:
+        customer["middleName"] = rng.choice(pools.first_names)
+    if rng.random() < 0.15:
+        customer["mixins"] = _mixins(rng)
+        customer["metadata"]["mixins"] = {
+            name: f"https://example.com/mixins/{name}.json" for name in customer["mixins"]
+        }
+    if entity:
+        customer["company"] = entity["name"]
+        customer["b2b"] = {"companyRegistrationId": f"REG-{rng.randrange(10**6):06d}"}
+    if rng.random() < 0.3:
+        customer["addresses"] = _addresses(rng, pools, f"{first} {last}")
+    return customer
+
+
+def _mixins(rng: random.Random) -> dict[str, Any]:
+    """A loyalty mixin of several fields, and sometimes a second mixin."""
+    mixins: dict[str, Any] = {
+        "loyalty": {
+            "tier": rng.choice(["gold", "silver", "bronze"]),
+            "points": rng.randrange(10_000),
+            "member": rng.random() < 0.7,
+        }
+    }
+    if rng.random() < 0.4:
+        mixins["marketing"] = {
+            "newsletter": rng.random() < 0.5,
+            "channel": rng.choice(["email", "sms", "post"]),
+        }
+    return mixins
+
+
+def _addresses(rng: random.Random, pools: Pools, contact: str) -> list[dict[str, Any]]:
+    """One to three addresses, one of them the default."""
+    count = rng.choice([1, 1, 2, 3])
+    default = rng.randrange(count)
+    return [
+        {
+            "id": f"{rng.getrandbits(40):010x}",
+            "contactName": contact,
+            "street": rng.choice(pools.words).title() + " Street",
+            "streetNumber": str(rng.randrange(1, 200)),
+            "zipCode": f"{rng.randrange(10000, 99999)}",
+            "city": rng.choice(pools.words).title(),
+            "country": rng.choice(["DE", "FR", "PL", "US", "JP"]),
+            "tags": ["BILLING", "SHIPPING"] if position == default else ["SHIPPING"],
+            "isDefault": position == default,
+        }
+        for position in range(count)
+    ]
+
+
 def _iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
@@ -60,11 +150,14 @@ def generate(sizes: SeedSizes, seed: int) -> Iterator[tuple[str, str, dict[str, 
     rng = random.Random(seed)
     fake = Faker(LOCALES)
     fake.seed_instance(seed)
-    first_names = [fake.first_name() for _ in range(400)]
-    last_names = [fake.last_name() for _ in range(400)]
+    pools = Pools(
+        first_names=[fake.first_name() for _ in range(400)],
+        last_names=[fake.last_name() for _ in range(400)],
+        phones=[fake.phone_number() for _ in range(200)],
+        words=[fake.word() for _ in range(200)],
+    )
     companies = [fake.company() for _ in range(max(50, min(sizes.legal_entities, 2000)))]
-    phones = [fake.phone_number() for _ in range(200)]
-    words = [fake.word() for _ in range(200)]
+    words = pools.words
 
     entities: list[dict[str, Any]] = []
     for index in range(sizes.legal_entities):
@@ -82,68 +175,36 @@ def generate(sizes: SeedSizes, seed: int) -> Iterator[tuple[str, str, dict[str, 
         entities.append(entity)
         yield "legal_entities", entity["id"], entity
 
-    customers = []
-    for index in range(sizes.customers):
-        number = f"{index + 1:08d}"
-        first, last = rng.choice(first_names), rng.choice(last_names)
-        created = EPOCH + timedelta(seconds=rng.randrange(3 * 365 * 86400))
-        b2b = bool(entities) and rng.random() < 0.3
-        customer: dict[str, Any] = {
-            "customerNumber": number,
-            "id": number,
-            "title": rng.choice(["MR", "MS", "MRS", "DR"]),
-            "firstName": first,
-            "lastName": last,
-            "contactEmail": f"customer{number}@example.com",
-            "contactPhone": rng.choice(phones),
-            "preferredLanguage": rng.choice(["en_US", "de_DE", "fr_FR", "pl_PL", "ja_JP"]),
-            "preferredCurrency": rng.choice(["EUR", "USD", "PLN", "JPY", "CHF"]),
-            "preferredSite": "main",
-            "active": rng.random() < 0.9,
-            "onHold": rng.random() < 0.05,
-            "businessModel": "B2B" if b2b else "B2C",
-            "metadata": {"version": 1, "mixins": {}},
-            "mixins": {},
-            "metadataCreatedAt": _iso(created),
-        }
-        if rng.random() < 0.2:
-            customer["middleName"] = rng.choice(first_names)
-        if rng.random() < 0.1:
-            customer["mixins"] = {"loyalty": {"tier": rng.choice(["gold", "silver"])}}
-            customer["metadata"]["mixins"] = {"loyalty": "https://example.com/loyalty.json"}
-        if b2b:
-            entity = entities[index % len(entities)]
-            customer["company"] = entity["name"]
-            customer["b2b"] = {
-                "companyRegistrationId": f"REG-{rng.randrange(10**6):06d}",
-                "legalEntities": [{"id": entity["id"], "name": entity["name"]}],
-            }
-        if rng.random() < 0.3:
-            customer["defaultAddress"] = {
-                "contactName": f"{first} {last}",
-                "street": rng.choice(words).title() + " Street",
-                "streetNumber": str(rng.randrange(1, 200)),
-                "zipCode": f"{rng.randrange(10000, 99999)}",
-                "city": rng.choice(words).title(),
-                "country": rng.choice(["DE", "FR", "PL", "US", "JP"]),
-            }
-        customers.append(customer)
-
-    b2b_customers = [c for c in customers if c["businessModel"] == "B2B"]
-    for index in range(min(sizes.contact_assignments, 2 * len(b2b_customers))):
-        customer = b2b_customers[index % len(b2b_customers)]
-        entity_ref = customer["b2b"]["legalEntities"][0]
+    # Every B2B customer is a contact of a legal entity; the last ones of two (what
+    # makes them B2B is their contact assignments: they list their legal entities).
+    b2b_count = min(sizes.customers, -(-4 * sizes.contact_assignments // 5)) if entities else 0
+    b2b_positions = sorted(rng.sample(range(sizes.customers), b2b_count))
+    entity_of = {
+        position: entities[ordinal % len(entities)]
+        for ordinal, position in enumerate(b2b_positions)
+    }
+    customers = [
+        _customer(index, rng, pools, entity_of.get(index)) for index in range(sizes.customers)
+    ]
+    pairs = [
+        (customers[position], ordinal % max(1, len(entities)))
+        for ordinal, position in enumerate(b2b_positions)
+    ]
+    second = min(sizes.contact_assignments - len(pairs), len(pairs)) if len(entities) > 1 else 0
+    for customer, first in pairs[len(pairs) - second :] if second > 0 else []:
+        pairs.append((customer, (first + rng.randrange(1, len(entities))) % len(entities)))
+    for index, (customer, entity_index) in enumerate(pairs):
+        entity = entities[entity_index]
         created = EPOCH + timedelta(days=rng.randrange(900))
         assignment_id = f"CA{index + 1:06d}"
         assignment = {
             "id": assignment_id,
-            "legalEntity": {"id": entity_ref["id"]},
+            "legalEntity": {"id": entity["id"]},
             "customer": {"id": customer["customerNumber"]},
             "type": CONTACT_TYPES[index % len(CONTACT_TYPES)],
-            "primary": index < len(b2b_customers) and index % 3 == 0,
+            "primary": index < b2b_count and index % 3 == 0,
             "metadata": {"version": 1, "createdAt": _iso(created), "modifiedAt": _iso(created)},
         }
-        entity_ref.setdefault("contactAssignmentId", assignment_id)
         yield "contact_assignments", assignment_id, assignment
 
     for customer in customers:
@@ -182,8 +243,8 @@ def generate(sizes: SeedSizes, seed: int) -> Iterator[tuple[str, str, dict[str, 
                     },
                 }
                 entity_id = ""
-                if customer["businessModel"] == "B2B":
-                    entity_id = customer["b2b"]["legalEntities"][0]["id"]
+                if position in entity_of:
+                    entity_id = entity_of[position]["id"]
                     doc["legalEntity"] = {"id": entity_id}
                 key = membership_key(customer["customerNumber"], entity_id)
                 yield f"memberships:{segment_id}", key, doc

@@ -15,7 +15,7 @@ import uvicorn
 from emporix_data.sandbox.app import serving_app
 from emporix_data.sandbox.faults import FaultInjector, FaultSettings
 from emporix_data.sandbox.middleware import SandboxMiddleware
-from emporix_data.sandbox.seed import SeedSizes, generate
+from emporix_data.sandbox.seed import SHAPE, SeedSizes, generate
 from emporix_data.sandbox.state import SandboxState
 from emporix_data.sandbox.store import Store
 
@@ -60,7 +60,9 @@ class Tenant:
             self.seed(config.sizes)
 
     def _fingerprint(self, sizes: SeedSizes) -> str:
-        return json.dumps({"seed": self.config.seed, **sizes.as_dict()}, sort_keys=True)
+        return json.dumps(
+            {"seed": self.config.seed, "shape": SHAPE, **sizes.as_dict()}, sort_keys=True
+        )
 
     def seed(self, sizes: SeedSizes) -> None:
         self.store.delete_all()

@@ -6,8 +6,9 @@ are built by joining stored JSON texts, without parsing them again.
 
 Indexes keep a 100k-document tenant fast: a slim ``(collection, key)`` index makes deep
 ``OFFSET`` pages cheap to skip to, and expression indexes serve the lookups the API
-makes on every write (``contactEmail`` uniqueness) and the ``customerNumber:(...)`` lists
-of live re-reads. Their paths are written exactly as ``query`` writes them, or
+makes on every write (``contactEmail`` uniqueness), the ``customerNumber:(...)`` lists
+of live re-reads, and a customer's contact assignments (its legal entities, read with
+every customer). Their paths are written exactly as ``query`` writes them, or
 SQLite would not match them.
 """
 
@@ -32,6 +33,8 @@ CREATE INDEX IF NOT EXISTS docs_customer_number
     ON docs (collection, json_extract(doc, '$."customerNumber"'));
 CREATE INDEX IF NOT EXISTS docs_contact_email
     ON docs (collection, json_extract(doc, '$."contactEmail"'));
+CREATE INDEX IF NOT EXISTS docs_referenced_customer
+    ON docs (collection, json_extract(doc, '$.customer.id'));
 """
 
 
@@ -144,18 +147,20 @@ class Store:
         order: str = "key",
         limit: int | None = None,
         offset: int = 0,
+        select: str = "doc",
     ) -> list[str]:
-        """Stored JSON texts of one page, in ``order``."""
+        """One page, in ``order``: the stored JSON texts, or ``select``, an expression
+        over the row (``item.key``, ``item.doc``) answering each document as the API does."""
         if offset and limit is not None and not where and order == "key":
             # Skip through the slim key index, not through the documents themselves.
             rows = self.db.execute(
-                "SELECT doc FROM docs WHERE collection = ? AND key IN (SELECT key FROM docs "
-                "INDEXED BY docs_keys WHERE collection = ? ORDER BY key LIMIT ? OFFSET ?) "
-                "ORDER BY key",
+                f"SELECT {select} FROM docs AS item WHERE collection = ? AND key IN "
+                "(SELECT key FROM docs INDEXED BY docs_keys WHERE collection = ? "
+                "ORDER BY key LIMIT ? OFFSET ?) ORDER BY key",
                 (collection, collection, limit, offset),
             )
             return [row[0] for row in rows]
-        sql = "SELECT doc FROM docs WHERE collection = ?"
+        sql = f"SELECT {select} FROM docs AS item WHERE collection = ?"
         if where:
             sql += f" AND ({where})"
         sql += f" ORDER BY {order}"

@@ -82,7 +82,7 @@ def grid(state: TableState, table: ResourceTable, spec: TableFilter) -> None:
     st.data_editor(
         view.snapshot,
         key=view.key,
-        column_config=column_config(table.schema),
+        column_config=column_config(state.loaded.schema),
         num_rows="dynamic" if can_add_rows(table) else "delete",
         hide_index=True,
         width="stretch",

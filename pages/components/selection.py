@@ -53,7 +53,7 @@ def selection_grid(state: TableState, table: ResourceTable, spec: TableFilter) -
         selection_default={
             "selection": {"rows": [p for p, k in enumerate(shown_keys) if k in chosen]}
         },
-        column_config=column_config(table.schema),
+        column_config=column_config(state.loaded.schema),
         hide_index=True,
         width="stretch",
     )

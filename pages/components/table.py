@@ -53,7 +53,7 @@ def render_table_page(
     last_report(state, table)
     if before_grid:
         before_grid()
-    spec = filter_controls(state, table.schema, state.work.frame, fixed)
+    spec = filter_controls(state, state.loaded.schema, state.work.frame, fixed)
     if on_selection is not None and mode_control(state) == SELECT:
         on_selection(selection_grid(state, table, spec))
     else:

@@ -55,7 +55,7 @@ def test_customers_selected_on_the_customers_page_are_added_to_a_segment_in_one_
         members = {m.customer.id for m in list_segment_memberships(client, "SEG002")}
         everyone = list_customers(client)
     outsiders = [c for c in everyone if c.key not in members]
-    b2b = next(c for c in outsiders if c.businessModel == "B2B")
+    b2b = next(c for c in outsiders if c.b2b and len(c.b2b.legalEntities or []) == 1)
     b2c = [c for c in outsiders if c.businessModel == "B2C"][:2]
     chosen = {c.key for c in [b2b, *b2c]}
     open_page(app, "customers")
@@ -127,3 +127,32 @@ def test_selected_memberships_are_removed_as_pending_deletes_and_pushed_in_bulk(
     with EmporixClient(make_settings()) as client:
         members = {m.customer.id for m in list_segment_memberships(client, "SEG001")}
     assert not gone & members
+
+
+def test_a_customer_in_several_legal_entities_gets_the_one_chosen(app, make_settings):
+    with EmporixClient(make_settings()) as client:
+        members = {m.customer.id for m in list_segment_memberships(client, "SEG002")}
+        several = next(
+            c
+            for c in list_customers(client)
+            if c.key not in members and c.b2b and len(c.b2b.legalEntities or []) > 1
+        )
+    assert several.b2b and several.b2b.legalEntities
+    entities = [e.id for e in several.b2b.legalEntities]
+    open_page(app, "segment_memberships")
+    app.selectbox(key="memberships:add:segment").set_value("SEG002")
+    app.text_area(key="memberships:add:numbers").set_value(several.key)
+    app.button(key="memberships:add:go").click().run()
+    assert metrics(app) == {"Creates": 0, "Updates": 0, "Deletes": 0, "Invalid rows": 1}
+    picker = app.selectbox(key=f"memberships:entity:SEG002:{several.key}")
+    assert picker.options == [f"{e.id} ({e.name})" for e in several.b2b.legalEntities]
+    picker.set_value(entities[1]).run()
+    app.button(key="memberships:entity:apply").click().run()
+    assert metrics(app) == {"Creates": 1, "Updates": 0, "Deletes": 0, "Invalid rows": 0}
+    next(b for b in app.button if b.label == "Push 1 changes").click().run()
+    with EmporixClient(make_settings()) as client:
+        after = {
+            m.customer.id: m.legalEntity.id if m.legalEntity else None
+            for m in list_segment_memberships(client, "SEG002")
+        }
+    assert after[several.key] == entities[1]

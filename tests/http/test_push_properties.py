@@ -77,7 +77,7 @@ def pushed(
 
 
 def grid_plan(table: ResourceTable, original: pd.DataFrame, edited: pd.DataFrame) -> ChangePlan:
-    plan = LoadedTable(table, original, Documents({})).plan(edited, "grid")
+    plan = LoadedTable(table, table.schema, original, Documents({})).plan(edited, "grid")
     assert plan.errors == [], plan.errors_frame().to_dict()
     return plan
 

@@ -42,27 +42,63 @@ def test_requests_to_every_router_are_counted_by_path_template(api, admin):
     assert admin.stats()["by_route"] == {template: 1 for _, _, template in REQUESTS}
 
 
+# Each service answers in the error form of its own spec.
+CUSTOMER_FORM = {"status": 404, "type": "not_found"}
+CODE_FORM = {"code": 404, "status": "Not Found"}
+
+
 @pytest.mark.parametrize(
-    ("method", "path", "missing"),
+    ("method", "path", "missing", "form"),
     [
-        ("GET", "/customer/demo/customers/no%2Fone", "Customer no/one"),
-        ("PATCH", "/customer/demo/customers/nobody", "Customer nobody"),
-        ("DELETE", "/customer/demo/customers/nobody", "Customer nobody"),
-        ("GET", "/customer-management/demo/contact-assignments/nope", "Contact assignment nope"),
-        ("DELETE", "/customer-management/demo/contact-assignments/nope", "Contact assignment nope"),
-        ("GET", "/customer-segment/demo/segments/NOPE/customers/00000001", "Segment NOPE"),
-        ("GET", "/customer-segment/demo/segments/SEG001/customers/nobody", "Customer assignment"),
-        ("GET", "/shipping/demo/main/cgrelations/nobody", "Customer-group relation of nobody"),
-        ("PUT", "/shipping/demo/main/cgrelations/nobody", "Customer-group relation of nobody"),
-        ("DELETE", "/shipping/demo/main/cgrelations/nobody", "Customer-group relation of nobody"),
+        ("GET", "/customer/demo/customers/no%2Fone", "Customer no/one", CUSTOMER_FORM),
+        ("PATCH", "/customer/demo/customers/nobody", "Customer nobody", CUSTOMER_FORM),
+        ("DELETE", "/customer/demo/customers/nobody", "Customer nobody", CUSTOMER_FORM),
+        (
+            "GET",
+            "/customer-management/demo/contact-assignments/nope",
+            "Contact assignment nope",
+            CODE_FORM,
+        ),
+        (
+            "DELETE",
+            "/customer-management/demo/contact-assignments/nope",
+            "Contact assignment nope",
+            CODE_FORM,
+        ),
+        (
+            "GET",
+            "/customer-segment/demo/segments/NOPE/customers/00000001",
+            "Segment NOPE",
+            CODE_FORM,
+        ),
+        (
+            "GET",
+            "/customer-segment/demo/segments/SEG001/customers/nobody",
+            "Customer assignment",
+            CODE_FORM,
+        ),
+        (
+            "GET",
+            "/shipping/demo/main/cgrelations/nobody",
+            "Customer-group relation of nobody",
+            CUSTOMER_FORM,
+        ),
+        (
+            "PUT",
+            "/shipping/demo/main/cgrelations/nobody",
+            "Customer-group relation of nobody",
+            CUSTOMER_FORM,
+        ),
+        (
+            "DELETE",
+            "/shipping/demo/main/cgrelations/nobody",
+            "Customer-group relation of nobody",
+            CUSTOMER_FORM,
+        ),
     ],
 )
-def test_a_missing_document_is_a_404_naming_it(api, method, path, missing):
+def test_a_missing_document_is_a_404_naming_it(api, method, path, missing, form):
     body = None if method in ("GET", "DELETE") else {"groupId": "vip"}
     response = api.request(method, path, json=body)
     assert response.status_code == 404
-    assert response.json() == {
-        "status": 404,
-        "type": "not_found",
-        "message": f"{missing} not found",
-    }
+    assert response.json() == {**form, "message": f"{missing} not found"}

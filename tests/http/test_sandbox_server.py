@@ -162,7 +162,11 @@ def test_bulk_answers_207_per_item_and_refuses_more_than_200(api):
 def test_unknown_segment_is_a_404_with_an_error_body(api):
     response = api.get("/customer-segment/demo/segments/NOPE/customers")
     assert response.status_code == 404
-    assert response.json()["type"] == "not_found"
+    assert response.json() == {
+        "code": 404,
+        "status": "Not Found",
+        "message": "Segment NOPE not found",
+    }
 
 
 def test_queued_429_carries_retry_after(api, admin):

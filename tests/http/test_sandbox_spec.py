@@ -13,6 +13,9 @@ from openapi_core.validation.response.exceptions import InvalidData
 from tests.support import SPECS
 
 SERVER = "https://api.emporix.io"
+CUSTOMERS = "/customer/demo/customers"
+ASSIGNMENTS = "/customer-management/demo/contact-assignments"
+SEGMENT_BULK = "/customer-segment/demo/segments/SEG001/customers/bulk"
 
 if not SPECS.is_dir():
     pytest.skip(f"vendor specs not found at {SPECS}", allow_module_level=True)
@@ -65,6 +68,25 @@ CASES = [
         {},
     ),
     ("shipping.yml", "GET", "/shipping/demo/main/cgrelations", None, {}),
+    # Expanded customers: mixins, addresses and the default address as the spec has them.
+    ("customer-service.yml", "GET", f"{CUSTOMERS}?expand=addresses,mixin:*", None, {}),
+    ("customer-service.yml", "GET", f"{CUSTOMERS}/00000002?expand=addresses", None, {}),
+    ("customer-service.yml", "GET", f"{CUSTOMERS}/nobody/addresses/a1", None, {}),
+    ("customer-service.yml", "POST", f"{CUSTOMERS}/nobody/addresses", {"contactName": "A"}, {}),
+    # Error bodies in each service's own form.
+    ("customer-service.yml", "POST", CUSTOMERS, {"id": "00000001"}, {}),
+    ("customer-management.yml", "GET", f"{ASSIGNMENTS}/nope", None, {}),
+    ("customer-management.yml", "PUT", f"{ASSIGNMENTS}/x", {"type": "NOPE"}, {}),
+    ("customer-management.yml", "POST", ASSIGNMENTS, {"id": "CA000001"}, {}),
+    (
+        "customer-segments.yml",
+        "GET",
+        "/customer-segment/demo/segments/SEG001/customers/no",
+        None,
+        {},
+    ),
+    ("customer-segments.yml", "PUT", f"{SEGMENT_BULK}", [{"customerId": "x"}] * 201, {}),
+    ("shipping.yml", "POST", "/shipping/demo/main/cgrelations", {"customerId": "x"}, {}),
 ]
 
 
@@ -73,6 +95,27 @@ def test_sandbox_response_matches_the_vendor_spec(api, specs, spec, method, path
     response = api.request(method, path, json=body, headers=headers)
     assert response.status_code < 500
     validate(specs[spec], response)
+
+
+def test_every_address_endpoint_answers_as_the_spec_says(api, specs):
+    listed = api.get(CUSTOMERS, params={"expand": "addresses", "pageSize": 1000}).json()
+    number = next(c["customerNumber"] for c in listed if c.get("addresses"))
+    addresses = f"{CUSTOMERS}/{number}/addresses"
+    created = api.post(addresses, json={"contactName": "Spec", "country": "DE", "tags": ["X"]})
+    address = f"{addresses}/{created.json()['id']}"
+    answers = [
+        api.get(addresses),
+        created,
+        api.get(address),
+        api.put(address, json={"city": "Bonn"}),
+        api.patch(address, json={"isDefault": True}),
+        api.put(f"{addresses}/new-one", json={"contactName": "New"}),
+        api.delete(address),
+        api.get(address),
+    ]
+    assert [a.status_code for a in answers] == [200, 201, 200, 204, 200, 201, 204, 404]
+    for answer in answers:
+        validate(specs["customer-service.yml"], answer)
 
 
 def test_the_validator_rejects_a_response_that_breaks_the_spec(api, specs):

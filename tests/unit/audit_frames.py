@@ -61,7 +61,7 @@ def tenant(
 def audit_data(frames: dict[str, pd.DataFrame]) -> AuditData:
     """The frames as an audit holds them after loading (no documents behind them)."""
     tables = {
-        name: LoadedTable(TABLES[name], frames[name], Documents({}))
+        name: LoadedTable(TABLES[name], TABLES[name].schema, frames[name], Documents({}))
         for name in frames
         if name in TABLES
     }

@@ -110,7 +110,7 @@ def requests(
     for i, fate in enumerate(fates):
         if fate == "update" and update is not None:
             edited.loc[i, update.name] = changed(update, rows[i][update.name])
-    plan = LoadedTable(table, original, Documents({})).plan(edited, "grid")
+    plan = LoadedTable(table, table.schema, original, Documents({})).plan(edited, "grid")
     assert plan.errors == [], plan.errors_frame().to_dict()
     assert len(plan.changes) == sum(fate != "update" or update is not None for fate in fates)
     changes = with_chosen_keys(table, plan.changes)

@@ -51,7 +51,7 @@ def directory() -> Directory:
 
 def loaded(name: str, records: list[dict]) -> LoadedTable:
     table = TABLES[name]
-    return LoadedTable(table, table.schema.to_frame(records), Documents({}))
+    return LoadedTable(table, table.schema, table.schema.to_frame(records), Documents({}))
 
 
 def file(text: str) -> pd.DataFrame:

@@ -42,7 +42,9 @@ def plan_of(
     source: Source = "file",
     references: References | None = None,
 ) -> ChangePlan:
-    return LoadedTable(TABLES[name], original, Documents({})).plan(edited, source, references)
+    return LoadedTable(TABLES[name], TABLES[name].schema, original, Documents({})).plan(
+        edited, source, references
+    )
 
 
 def new_customers(column: str, cells: list[object]) -> pd.DataFrame:

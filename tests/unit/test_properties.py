@@ -145,7 +145,7 @@ def loaded_frames(
 
 
 def loaded(table: ResourceTable, frame: pd.DataFrame) -> LoadedTable:
-    return LoadedTable(table, frame, Documents({}))
+    return LoadedTable(table, table.schema, frame, Documents({}))
 
 
 def as_file(frame: pd.DataFrame, fmt: ExportFormat = "csv") -> pd.DataFrame:

@@ -29,7 +29,7 @@ NO_REFERENCES = References()
 
 def loaded(name: str, records: list[dict]) -> LoadedTable:
     table = TABLES[name]
-    return LoadedTable(table, table.schema.to_frame(records), Documents({}))
+    return LoadedTable(table, table.schema, table.schema.to_frame(records), Documents({}))
 
 
 def customers(n: int = 6) -> LoadedTable:
@@ -169,6 +169,7 @@ def test_selection_is_kept_by_key_across_filters_and_reloads():
     state.start(
         LoadedTable(
             reordered.table,
+            reordered.schema,
             reordered.frame.iloc[::-1].reset_index(drop=True),
             reordered.documents,
         ),
