@@ -21,7 +21,8 @@ SITES = ["main", "outlet"]
 EPOCH = datetime(2023, 1, 1, tzinfo=UTC)
 # The shape of the generated documents: a stored tenant of another shape is seeded again.
 # 2: addresses lists, mixins of several fields, legal entities from contact assignments.
-SHAPE = 2
+SHAPE = 3
+HALF_LINKED_EVERY = 10
 
 
 @dataclass(frozen=True)
@@ -175,8 +176,8 @@ def generate(sizes: SeedSizes, seed: int) -> Iterator[tuple[str, str, dict[str, 
         entities.append(entity)
         yield "legal_entities", entity["id"], entity
 
-    # Every B2B customer is a contact of a legal entity; the last ones of two (what
-    # makes them B2B is their contact assignments: they list their legal entities).
+    # B2B customers are contacts of a legal entity; the last ones of two (what makes
+    # them B2B is their contact assignments: they list their legal entities).
     b2b_count = min(sizes.customers, -(-4 * sizes.contact_assignments // 5)) if entities else 0
     b2b_positions = sorted(rng.sample(range(sizes.customers), b2b_count))
     entity_of = {
@@ -186,9 +187,12 @@ def generate(sizes: SeedSizes, seed: int) -> Iterator[tuple[str, str, dict[str, 
     customers = [
         _customer(index, rng, pools, entity_of.get(index)) for index in range(sizes.customers)
     ]
+    # Every 10th B2B customer is left half-linked, as tenants accumulate them: B2B, but
+    # its contact assignment is gone (what the audit's b2b-without-contact-assignment finds).
     pairs = [
         (customers[position], ordinal % max(1, len(entities)))
         for ordinal, position in enumerate(b2b_positions)
+        if ordinal % HALF_LINKED_EVERY != HALF_LINKED_EVERY - 1
     ]
     second = min(sizes.contact_assignments - len(pairs), len(pairs)) if len(entities) > 1 else 0
     for customer, first in pairs[len(pairs) - second :] if second > 0 else []:

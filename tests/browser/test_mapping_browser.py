@@ -12,11 +12,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from emporix_data.client import EmporixClient
 from emporix_data.dashboard_process import CHROMIUM_FLAGS, chromium_executable, streamlit_app
-from emporix_data.resources.customers import list_customers
+from emporix_data.resources.customers import CUSTOMER_SCHEMA, list_customers
 from emporix_data.resources.segment_memberships import list_segment_memberships
 from emporix_data.resources.segments import list_segments
 from tests.support import ROOT, TenantApi
@@ -119,9 +120,9 @@ def test_members_by_segment_name_and_e_mail_are_mapped_looked_up_and_pushed(
     expect(page.get_by_text("NOBODY@EXAMPLE.COM", exact=True).first).to_be_attached()
     page.screenshot(path=OUTPUT / "mapping-memberships.png", full_page=True)
     page.get_by_role("button", name="Push 10 changes").click()
-    expect(page.get_by_text("Last push: 10 applied, 0 failed, 0 conflicts.")).to_be_visible(
-        timeout=60_000
-    )
+    expect(
+        page.get_by_text("Last push: 10 applied, 0 failed, 0 conflicts, 1 invalid.")
+    ).to_be_visible(timeout=60_000)
     with EmporixClient(make_settings()) as client:
         now = {m.customer.id for m in list_segment_memberships(client, SEGMENT)}
     assert {c.customerNumber for c in outside} <= now
@@ -172,8 +173,9 @@ def test_an_xlsx_export_opens_with_typed_dates_a_styled_header_and_no_stray_apos
     sheet = openpyxl.load_workbook(io.BytesIO(Path(download.path()).read_bytes())).active
     assert sheet.title == "customers"
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:Q121"
     header = {cell.value: cell for cell in sheet[1]}
+    assert sheet.auto_filter.ref == f"A1:{get_column_letter(len(header))}121"
+    assert list(header)[: len(CUSTOMER_SCHEMA.names)] == CUSTOMER_SCHEMA.names
     assert all(cell.font.b for cell in header.values())
     created = sheet.cell(2, header["createdAt"].column)
     assert created.is_date and created.value is not None

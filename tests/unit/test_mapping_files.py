@@ -144,13 +144,17 @@ def test_a_value_matching_nothing_or_several_records_is_refused_naming_it_and_ne
 
 def test_a_b2b_customers_one_legal_entity_is_filled_in_and_several_are_named():
     text = "Segment name,Customer E-Mail\nVIP,b2b@x.org\nVIP,two@x.org\nVIP,anna@example.com\n"
-    result = mapped_file("segment-memberships", text, directory())
-    assert keys(result.frame) == [("S1", "C3", "LE1"), ("S1", "C1", None)]
-    (error,) = result.errors
+    found = directory()
+    result = mapped_file("segment-memberships", text, found)
+    assert keys(result.frame) == [("S1", "C3", None), ("S1", "C4", None), ("S1", "C1", None)]
+    plan = result.plan(members(), found.references)
+    assert sorted(change.key for change in plan.creates) == [
+        ("S1", "C1", None),
+        ("S1", "C3", "LE1"),
+    ]
+    (error,) = plan.errors
     assert (error.row, error.column) == ("row 3", "legalEntityId")
-    assert error.message == (
-        "customer C4 has 2 legal entities: LE1, LE2; name one (legalEntityId or legalEntityName)"
-    )
+    assert error.message == ("customer C4 belongs to 2 legal entities (LE1, LE2): choose one")
 
 
 def test_rows_a_file_ignores_are_not_looked_up():
