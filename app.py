@@ -3,6 +3,7 @@
 import streamlit as st
 
 from pages.common import DEEP_LINK, NAVIGATION_READY, connection_sidebar
+from pages.components.pending import PendingSign
 
 st.set_page_config(page_title="Emporix data ops", page_icon=":material/table:", layout="wide")
 
@@ -27,4 +28,6 @@ deep_link = st.session_state.pop(DEEP_LINK, None)
 if deep_link:
     st.switch_page(deep_link)
 connection_sidebar()
+unsaved = PendingSign()
 navigation.run()
+unsaved.refresh()

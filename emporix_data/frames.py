@@ -40,18 +40,20 @@ class Column:
 
 @dataclass(frozen=True)
 class FrameSchema:
-    """The fixed column layout of one resource's table."""
+    """The fixed column layout of one resource's table. ``identifying`` columns tell a
+    person which row a key is (a customer's name and e-mail), e.g. in a review."""
 
     resource: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]
+    identifying: tuple[str, ...] = ()
     by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {column.name: column for column in self.columns})
-        unknown = set(self.key) - self.by_name.keys()
+        unknown = (set(self.key) | set(self.identifying)) - self.by_name.keys()
         if unknown:
-            raise ValueError(f"{self.resource}: key columns {sorted(unknown)} are not columns")
+            raise ValueError(f"{self.resource}: {sorted(unknown)} are not columns")
 
     @property
     def names(self) -> list[str]:

@@ -59,7 +59,7 @@ class Settings(BaseSettings):
 
 
 class LocalSettings(BaseSettings):
-    """Where the push journal and the embedded sandbox keep their files.
+    """Where the push journal, the saved views and the embedded sandbox keep their files.
 
     An empty variable counts as unset, so the default applies.
     """
@@ -70,6 +70,7 @@ class LocalSettings(BaseSettings):
 
     data_dir: Path = Path(".emporix-data")
     journal_db: Path = Field(default_factory=lambda values: values["data_dir"] / "journal.db")
+    views_file: Path = Field(default_factory=lambda values: values["data_dir"] / "views.json")
     sandbox_db: Path = Path(".sandbox/demo.db")
 
 

@@ -30,6 +30,7 @@ from emporix_data.plan import ChangePlan
 from emporix_data.push import push_plan
 from emporix_data.settings import SettingsError, load_settings
 from emporix_data.tables import TABLES, LoadedTable, load_references, load_table
+from emporix_data.workspace import plan_file
 
 EditedFile = Annotated[Path, typer.Argument(help="The edited export (CSV or XLSX).")]
 
@@ -90,7 +91,7 @@ def _prepare(resource: str, file: Path) -> tuple[EmporixClient, LoadedTable, Cha
         except EmporixError as exc:
             client.close()
             fail(str(exc))
-    return client, loaded, loaded.plan(edited, "file", references)
+    return client, loaded, plan_file(loaded, edited, references)
 
 
 def plan(resource: ResourceArgument, file: EditedFile) -> None:

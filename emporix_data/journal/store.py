@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from emporix_data.frames import FrameSchema
 from emporix_data.journal.entries import (
     ACTIVE,
     Origin,
@@ -230,15 +231,16 @@ class Journal:
             heads = self._db.execute(_HEAD_QUERY + " ORDER BY p.started_at DESC").fetchall()
         return history_frame(heads)
 
-    def rows_frame(self, push_id: str) -> pd.DataFrame:
-        """One line per row of a push: what it was, and how it ended."""
+    def rows_frame(self, push_id: str, schema: FrameSchema | None = None) -> pd.DataFrame:
+        """One line per row of a push: what it was (with ``schema``, old -> new), and how
+        it ended."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT row, kind, key, outcome, status, message FROM push_rows"
-                " WHERE push_id = ? ORDER BY position",
+                "SELECT position, row, kind, key, row_values, changes, before, outcome, status,"
+                " message FROM push_rows WHERE push_id = ? ORDER BY position",
                 (push_id,),
             ).fetchall()
-        return rows_frame(rows)
+        return rows_frame(rows, schema)
 
 
 def _dump(value: object) -> str:

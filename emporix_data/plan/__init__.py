@@ -36,6 +36,8 @@ from emporix_data.plan.model import (
     RowCheck,
     RowError,
     Source,
+    change_text,
+    reviewed_fields,
 )
 
 __all__ = [
@@ -51,4 +53,6 @@ __all__ = [
     "RowError",
     "Source",
     "build_plan",
+    "change_text",
+    "reviewed_fields",
 ]

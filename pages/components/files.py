@@ -29,7 +29,7 @@ def files_section(state: TableState, view: Callable[[], pd.DataFrame]) -> pd.Dat
             "Upload an edited CSV or XLSX (optional `_action` column: upsert, update, "
             "create, delete, ignore)",
             type=["csv", "xlsx"],
-            key=state.widget_key("upload"),
+            key=state.upload_key,
         )
     if upload is None:
         state.upload = None
