@@ -10,7 +10,7 @@ from emporix_data.tables import TABLES
 from pages.common import count_of, get_connection, require_app_navigation
 from pages.components.grid import add_pending_rows, fold_grid
 from pages.components.loading import loaded_state
-from pages.components.state import site_choice, table_state
+from pages.components.state import kept_expander, site_choice, table_state
 from pages.components.table import render_table_page
 
 require_app_navigation("pages/customer_groups.py")
@@ -70,7 +70,9 @@ def add_to_group_form() -> None:
     labels = customer_labels()
     typed = st.session_state.get(state.widget_key("add:group"))
     groups = sorted(set(state.work.frame["groupId"].dropna()) | ({typed} if typed else set()))
-    with st.expander("Add customers to a group", icon=":material/group_add:"):
+    with kept_expander(
+        "Add customers to a group", state.widget_key("add:open"), ":material/group_add:"
+    ):
         customers = st.multiselect(
             "Customers",
             list(labels),

@@ -15,6 +15,7 @@ from emporix_data.workspace import TableState, Workspace
 from pages.common import count_of
 from pages.components.filters import filtered_labels
 from pages.components.grid import fold_grid
+from pages.components.state import kept_expander
 
 BLANK = "(blank)"
 
@@ -26,7 +27,7 @@ def bulk_edit(state: TableState, table: ResourceTable, spec: TableFilter) -> Non
         return
     filtered = len(filtered_labels(state, spec))
     selected = len(state.selection.keys)
-    with st.expander("Change many rows", icon=":material/edit_note:"):
+    with kept_expander("Change many rows", state.widget_key("bulk-open"), ":material/edit_note:"):
         targets = {f"the {count_of(filtered, 'filtered row')}": "filtered"}
         if selected:
             targets[f"the {count_of(selected, 'selected row')}"] = "selected"

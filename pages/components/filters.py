@@ -18,6 +18,7 @@ import streamlit as st
 from emporix_data.filters import TableFilter, date_columns, picker_columns
 from emporix_data.frames import FrameSchema
 from emporix_data.workspace import FilterChoice, TableState
+from pages.components.state import kept_expander
 
 GRID_ROW_LIMIT = 5_000
 PICKER_LIMIT = 200  # columns with more distinct values get no picker
@@ -31,7 +32,8 @@ def filter_controls(
     """The filter widgets; columns the page already picks (``fixed``) get no picker."""
     fixed = fixed or {}
     pickers = [column for column in picker_columns(schema) if column not in fixed]
-    with st.expander(_label(_live_choice(state, pickers, schema)), icon=":material/filter_list:"):
+    label = _label(_live_choice(state, pickers, schema))
+    with kept_expander(label, state.widget_key("filters-open"), ":material/filter_list:"):
         kept = state.filters
         text = st.text_input("Search all columns", kept.text, key=state.filter_key("search"))
         picks: dict[str, tuple[object, ...]] = {}
@@ -66,7 +68,8 @@ def filter_controls(
             help="Hidden columns are left out of the grid and of the downloads (the key "
             "columns stay, so that an edited download can be uploaded again).",
         )
-    state.filters = FilterChoice(text, picks, dates, tuple(hidden))
+    picked = {column: values for column, values in picks.items() if values}
+    state.filters = FilterChoice(text, picked, dates, tuple(hidden))
     return state.filters.table_filter(fixed)
 
 

@@ -14,6 +14,7 @@ from emporix_data.tables import TABLES, ResourceTable
 from emporix_data.workspace import MARK_COLUMN, TableState
 from pages.common import count_of, get_connection
 from pages.components.grid import column_config, fold_grid
+from pages.components.state import kept_expander
 
 SHOWN_LIMIT = 1_000  # pending rows drawn with their cells marked
 MARKED = "background-color: rgba(255, 193, 7, 0.28)"
@@ -26,7 +27,7 @@ def pending_panel(state: TableState, table: ResourceTable) -> None:
     if not pending.count:
         return
     title = f"Pending changes: {count_of(pending.count, 'row')}"
-    with st.expander(title, icon=":material/pending_actions:"):
+    with kept_expander(title, state.widget_key("pending-open"), ":material/pending_actions:"):
         rows, flags = pending.rows(state.work.loaded.frame)
         if len(rows) > SHOWN_LIMIT:
             st.caption(f"The first {SHOWN_LIMIT:,} are shown; the review lists every change.")

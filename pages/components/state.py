@@ -5,7 +5,7 @@ these functions and never build session-state keys themselves."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import streamlit as st
 
@@ -86,3 +86,11 @@ def editor_state(key: str) -> EditorState | None:
 
 def history_state() -> HistoryState:
     return _kept("history:state", HistoryState())
+
+
+def kept_expander(label: str, key: str, icon: str | None = None) -> Any:
+    """An expander that stays as the user left it (open or closed) across reruns, even
+    when its label or what is drawn above it changes: its own state is tracked and
+    handed back to it as ``expanded``."""
+    expanded = bool(st.session_state.get(key, False))
+    return st.expander(label, expanded=expanded, key=key, on_change="rerun", icon=icon)

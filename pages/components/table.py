@@ -61,8 +61,9 @@ def render_table_page(
         before_grid()
     if when_empty and state.work.frame.empty:
         st.info(when_empty.format(site=state.site or ""), icon=":material/info:")
-    saved_views(state, table)
+    view_note = saved_views(state, table)
     spec = filter_controls(state, table.schema, state.work.frame, fixed)
+    view_note()
     if on_selection is not None and mode_control(state) == SELECT:
         on_selection(selection_grid(state, table, spec))
     else:

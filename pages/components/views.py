@@ -4,6 +4,8 @@ the filters, which drive the grid and the downloads."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from emporix_data.settings import LocalSettings
@@ -15,8 +17,10 @@ def view_store() -> ViewStore:
     return ViewStore(LocalSettings().views_file)
 
 
-def saved_views(state: TableState, table: ResourceTable) -> None:
-    """Choose a saved view of this table, save the current filters as one, delete one."""
+def saved_views(state: TableState, table: ResourceTable) -> Callable[[], None]:
+    """Choose a saved view of this table, save the current filters as one, delete one.
+    Returns what to call once this run's filters are known: it says when they are no
+    longer the chosen view's."""
     store = view_store()
     try:
         views = store.views(table.name, table.schema)
@@ -35,11 +39,10 @@ def saved_views(state: TableState, table: ResourceTable) -> None:
         args=(state, picker, views),
         disabled=not views,
     )
-    if chosen in views and views[chosen] != state.filters:
-        slots[0].caption("The filters were changed since this view was chosen.")
+    note = slots[0].empty()
     with slots[1].popover("Save view", icon=":material/bookmark_add:"):
         name = st.text_input("View name", value=chosen or "", key=state.widget_key("view-name"))
-        if st.button("Save", key=state.widget_key("view-save"), disabled=not name.strip()):
+        if st.button("Save", key=state.widget_key("view-save")):
             _save(store, state, table, name)
     if slots[2].button(
         "Delete view",
@@ -50,6 +53,12 @@ def saved_views(state: TableState, table: ResourceTable) -> None:
         store.delete(table.name, str(chosen))
         st.toast(f"View {chosen!r} deleted")
         st.rerun()
+
+    def changed() -> None:
+        if chosen in views and views[chosen] != state.filters:
+            note.caption("The filters were changed since this view was chosen.")
+
+    return changed
 
 
 def _apply(state: TableState, picker: str, views: dict[str, FilterChoice]) -> None:

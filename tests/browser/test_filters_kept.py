@@ -50,7 +50,7 @@ def test_a_saved_view_comes_back_in_a_new_session_and_exports_its_columns(
     page.get_by_role("button", name="Save view").click()
     page.get_by_label("View name").fill("First nine")
     page.get_by_role("button", name="Save", exact=True).click()
-    settled(page)
+    expect(page.get_by_role("combobox", name="View")).to_be_enabled(timeout=30_000)
     assert "First nine" in (data_dir / "views.json").read_text(encoding="utf-8")
 
     fresh = browser.new_context(viewport={"width": 1600, "height": 1000}, accept_downloads=True)
