@@ -143,8 +143,7 @@ class Workspace:
 
     def has_pending(self) -> bool:
         """True while anything differs from the table as loaded."""
-        grid = self.view is not None and self.view.edits.has_edits
-        return grid or not self.frame.equals(self.loaded.frame)
+        return self.pending().count > 0
 
     def revert(self, labels: Iterable[int]) -> None:
         """These rows as loaded again (new ones gone), after folding the grid's edits."""

@@ -115,7 +115,5 @@ class PendingSign:
             st.markdown(":material/edit_note: **Unsaved changes**")
             for state, count in sorted(lines, key=lambda line: line[0].name):
                 title = TABLES[state.name].title + (f" ({state.site})" if state.site else "")
-                st.page_link(
-                    f"pages/{state.name.replace('-', '_')}.py",
-                    label=f"{title}: {count_of(count, 'pending row')}",
-                )
+                st.page_link(f"pages/{state.name.replace('-', '_')}.py", label=title)
+                st.caption(count_of(count, "pending row"))

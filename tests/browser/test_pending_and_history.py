@@ -29,11 +29,12 @@ def test_reload_asks_first_and_the_sidebar_counts_pending_edits_on_every_page(
     open_table(page, tenant_dashboard_url, "customers", 120)
     edit_cell(page, "customers", 0, "firstName", "Unsaved", current)
     sidebar = page.get_by_test_id("stSidebar")
-    expect(sidebar).to_contain_text("Customers: 1 pending")
+    expect(sidebar).to_contain_text("Unsaved changes")
+    expect(sidebar).to_contain_text("1 pending row")
     page.get_by_test_id("stSidebarNav").get_by_text("Contact assignments").click()
     expect(page.get_by_role("heading", name="Contact assignments")).to_be_visible(timeout=60_000)
     settled(page)
-    expect(sidebar).to_contain_text("Customers: 1 pending")
+    expect(sidebar).to_contain_text("1 pending row")
     page.get_by_test_id("stSidebarNav").get_by_text("Customers", exact=True).click()
     expect(push_button(page, 1)).to_be_visible(timeout=60_000)
 
@@ -47,7 +48,7 @@ def test_reload_asks_first_and_the_sidebar_counts_pending_edits_on_every_page(
     page.get_by_role("button", name="Reload", exact=True).click()
     page.get_by_role("dialog").get_by_role("button", name="Discard and reload").click()
     expect(page.get_by_text("No pending changes.")).to_be_visible(timeout=60_000)
-    expect(sidebar).not_to_contain_text("pending")
+    expect(sidebar).not_to_contain_text("Unsaved changes")
 
 
 def test_invalid_rows_stay_pending_after_a_push_and_the_banner_says_so(
