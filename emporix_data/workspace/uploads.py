@@ -72,9 +72,12 @@ def plan_file(
         )
     unchanged = len(exported.stale) - len(conflicts)
     if unchanged:
+        rows_are, ask = (
+            ("row of the file is", "asks") if unchanged == 1 else ("rows of the file are", "ask")
+        )
         plan.notices.append(
-            f"{unchanged} rows of the file are from an older export but ask for nothing "
-            "the table does not already hold: nothing to do for them"
+            f"{unchanged} {rows_are} from an older export but {ask} for nothing the "
+            "table does not already hold: nothing to do for them"
         )
     return plan
 

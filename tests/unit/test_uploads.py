@@ -42,6 +42,10 @@ def test_a_file_planned_again_after_its_push_has_nothing_to_do():
         "4 rows of the file are from an older export but ask for nothing the table does "
         "not already hold: nothing to do for them"
     ]
+    assert plan_file(after, file.loc[[3]]).notices == [
+        "1 row of the file is from an older export but asks for nothing the table does "
+        "not already hold: nothing to do for them"
+    ]
 
 
 def test_a_change_made_on_an_older_row_is_a_conflict_not_a_read_only_error():
