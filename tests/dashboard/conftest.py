@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,15 @@ from streamlit.testing.v1 import AppTest
 from emporix_data.client import EmporixClient
 from emporix_data.resources.customer_groups import list_customer_groups
 from tests.support import APP
+
+
+@pytest.fixture(autouse=True)
+def main_module_kept() -> Iterator[None]:
+    """AppTest runs a page as ``__main__`` and may leave it there; a later test that
+    spawns a process (the benchmark's sandbox) would then run that page in the child."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 
 @pytest.fixture
