@@ -55,6 +55,8 @@ def grid_column(name: str, column: str) -> int:
 
 
 def add_row(page: Page) -> None:
+    """Click the grid's "Add row" (its toolbar shows above it while the mouse is on it)."""
+    grid(page).evaluate("element => element.scrollIntoView({block: 'center'})")
     grid(page).hover()
     page.get_by_role("button", name="Add row").click()
 
