@@ -94,7 +94,7 @@ def test_history_shows_local_times_and_old_to_new_and_the_banner_follows_the_und
     undo = page.get_by_role("button", name="Push the undo (1 change)")
     expect(undo).to_be_visible(timeout=60_000)
     undo.click()
-    settled(page)
+    expect(page.get_by_text(re.compile(r"^Push \w+: 1 applied"))).to_be_visible(timeout=60_000)
 
     page.get_by_test_id("stSidebarNav").get_by_text("Customers", exact=True).click()
     expect(page.get_by_text(re.compile(r"Last push \(undo of push .*\): 1 applied"))).to_be_visible(
