@@ -3,6 +3,7 @@
 import streamlit as st
 
 from pages.common import DEEP_LINK, NAVIGATION_READY, connection_sidebar
+from pages.components.pending import PendingSign
 
 st.set_page_config(page_title="Emporix data ops", page_icon=":material/table:", layout="wide")
 
@@ -30,4 +31,6 @@ if deep_link:
     page, query_params = deep_link
     st.switch_page(page, query_params=query_params)
 connection_sidebar()
+unsaved = PendingSign()
 navigation.run()
+unsaved.refresh()

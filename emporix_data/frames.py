@@ -9,6 +9,7 @@ in a copy of the full original document.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -72,28 +73,28 @@ def header_term(text: str) -> str:
 
 @dataclass(frozen=True)
 class FrameSchema:
-    """The fixed column layout of one resource's table."""
+    """The fixed column layout of one resource's table. ``identifying`` columns tell a
+    person which row a key is (a customer's name and e-mail), e.g. in a review."""
 
     resource: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     lookups: tuple[Lookup, ...] = ()
+    identifying: tuple[str, ...] = ()
     by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {column.name: column for column in self.columns})
-        unknown = set(self.key) - self.by_name.keys()
+        unknown = (set(self.key) | set(self.identifying)) - self.by_name.keys()
         unknown |= {lookup.column for lookup in self.lookups} - self.by_name.keys()
         if unknown:
             raise ValueError(f"{self.resource}: {sorted(unknown)} are not columns")
 
     def with_columns(self, extra: Sequence[Column]) -> FrameSchema:
         """This schema with ``extra`` columns after its own (e.g. columns found in the data)."""
-        return (
-            FrameSchema(self.resource, (*self.columns, *extra), self.key, self.lookups)
-            if extra
-            else self
-        )
+        if not extra:
+            return self
+        return dataclasses.replace(self, columns=(*self.columns, *extra))
 
     @property
     def names(self) -> list[str]:

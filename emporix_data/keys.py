@@ -44,5 +44,6 @@ def joined_key(key: Key) -> str:
 
 
 def key_text(key: Sequence[Any] | None) -> str:
-    """A key as users read it: its parts joined by " / " (missing parts blank)."""
-    return " / ".join("" if part is None else str(part) for part in key or ())
+    """A key as users read it: its parts joined by " / ", blank parts left out."""
+    parts = ("" if part is None else str(part) for part in key or ())
+    return " / ".join(part for part in parts if part.strip())

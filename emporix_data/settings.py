@@ -59,8 +59,8 @@ class Settings(BaseSettings):
 
 
 class LocalSettings(BaseSettings):
-    """Where the push journal, the user's saved reports and the embedded sandbox keep
-    their files.
+    """Where the push journal, the user's saved reports and views, and the embedded
+    sandbox keep their files.
 
     An empty variable counts as unset, so the default applies.
     """
@@ -72,6 +72,7 @@ class LocalSettings(BaseSettings):
     data_dir: Path = Path(".emporix-data")
     journal_db: Path = Field(default_factory=lambda values: values["data_dir"] / "journal.db")
     reports_dir: Path = Field(default_factory=lambda values: values["data_dir"] / "reports")
+    views_file: Path = Field(default_factory=lambda values: values["data_dir"] / "views.json")
     sandbox_db: Path = Path(".sandbox/demo.db")
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import streamlit as st
 
 from emporix_data.errors import EmporixError
-from emporix_data.journal import Connection, PushEntry
+from emporix_data.journal import Connection, PushEntry, local_time
 from emporix_data.push import push_plan, resume_push
+from emporix_data.tables import TABLES
 from emporix_data.undo import plan_undo
-from pages.common import get_client, get_journal, push_origin, require_app_navigation
+from pages.common import count_of, get_client, get_journal, push_origin, require_app_navigation
 from pages.components.push import forget_loaded, push_bar
 from pages.components.review import deletes_confirmed, review, show_report
 from pages.components.state import history_state
@@ -26,7 +27,7 @@ def send_again(entry: PushEntry, *, retry_failed: bool) -> None:
     except (ValueError, EmporixError) as exc:
         st.error(f"Could not resume push {entry.id}: {exc}")
         return
-    forget_loaded(entry.resource)
+    forget_loaded(entry.resource, report, f"Last push (resume of push {entry.id})")
     history_state().report = report
     st.rerun()
 
@@ -51,7 +52,7 @@ def undo_section(entry: PushEntry) -> None:
         return
     confirmed = deletes_confirmed(plan)
     if st.button(
-        f"Push the undo ({len(plan.changes)} changes)",
+        f"Push the undo ({count_of(len(plan.changes), 'change')})",
         type="primary",
         disabled=not confirmed,
         key="history:undo-push",
@@ -67,7 +68,7 @@ def undo_section(entry: PushEntry) -> None:
             undo_of=entry.id,
         )
         state.undo = None
-        forget_loaded(entry.resource)
+        forget_loaded(entry.resource, report, f"Last push (undo of push {entry.id})")
         state.report = report
         st.rerun()
 
@@ -86,15 +87,18 @@ if history.empty:
         "from a resource page or the command line shows here."
     )
     st.stop()
-st.caption(f"Journal: `{journal.path}`")
+zone = st.context.timezone
+history["started"] = [local_time(started, zone) for started in history["started"]]
+st.caption(f"Journal: `{journal.path}`. Times are in {zone or 'UTC'}.")
 st.dataframe(history, hide_index=True, width="stretch")
 labels = {
-    row.id: f"{row.id} · {row.started[:19]} · {row.resource} · {row.status} · {row.user}"
+    row.id: f"{row.id} · {row.started} · {row.resource} · {row.status} · {row.user}"
     for row in history.itertuples()
 }
 push_id = st.selectbox("Push", list(labels), format_func=labels.__getitem__, key="history:push")
 entry = journal.entry(push_id)
-st.dataframe(journal.rows_frame(push_id), hide_index=True, width="stretch")
+schema = TABLES[entry.resource].schema if entry.resource in TABLES else None
+st.dataframe(journal.rows_frame(push_id, schema), hide_index=True, width="stretch")
 
 pending = len(entry.pending())
 failed = len(entry.pending(retry_failed=True)) - pending
@@ -103,14 +107,16 @@ if (
     entry.status == "incomplete"
     and pending
     and actions[0].button(
-        f"Resume: send the {pending} rows without a result", key="history:resume", type="primary"
+        f"Resume: send the {count_of(pending, 'row')} without a result",
+        key="history:resume",
+        type="primary",
     )
 ):
     send_again(entry, retry_failed=False)
 if (
     entry.status != "running"
     and failed
-    and actions[1].button(f"Retry the {failed} failed rows", key="history:retry")
+    and actions[1].button(f"Retry the {count_of(failed, 'failed row')}", key="history:retry")
 ):
     send_again(entry, retry_failed=True)
 if entry.status == "finished":

@@ -203,11 +203,13 @@ def remove_selected(keys: list[Key]) -> None:
 
 def removal_actions(selected: pd.DataFrame) -> None:
     """Selected memberships become pending deletes, reviewed and pushed like any."""
+    if selected.empty:
+        st.caption("Select rows to remove those memberships.")
+        return
     st.button(
         f"Remove {count_of(len(selected), 'selected membership')}",
         key="memberships:remove",
         icon=":material/group_remove:",
-        disabled=selected.empty,
         on_click=remove_selected,
         args=(key_tuples(selected, KEY_COLUMNS),),
     )

@@ -19,6 +19,7 @@ from emporix_data.journal.entries import (
     RowRecord,
     os_user,
 )
+from emporix_data.journal.history import local_time
 from emporix_data.journal.store import Journal, journal_path, open_journal
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "PushStatus",
     "RowRecord",
     "journal_path",
+    "local_time",
     "open_journal",
     "os_user",
 ]

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from emporix_data.frames import FrameSchema
 from emporix_data.journal.entries import (
     ACTIVE,
     Connection,
@@ -243,15 +244,16 @@ class Journal:
             ).fetchall()
         return history_frame(heads)
 
-    def rows_frame(self, push_id: str) -> pd.DataFrame:
-        """One line per row of a push: what it was, and how it ended."""
+    def rows_frame(self, push_id: str, schema: FrameSchema | None = None) -> pd.DataFrame:
+        """One line per row of a push: what it was (with ``schema``, old -> new), and how
+        it ended."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT row, kind, key, outcome, status, message FROM push_rows"
-                " WHERE push_id = ? ORDER BY position",
+                "SELECT position, row, kind, key, row_values, changes, before, outcome, status,"
+                " message FROM push_rows WHERE push_id = ? ORDER BY position",
                 (push_id,),
             ).fetchall()
-        return rows_frame(rows)
+        return rows_frame(rows, schema)
 
 
 def _dump(value: object) -> str:

@@ -19,6 +19,7 @@ import pandas as pd
 from emporix_data.frames import FrameSchema, Lookup
 from emporix_data.mapping.headers import MappingReport, MissingKey, mapping_targets
 from emporix_data.mapping.lookups import Directory
+from emporix_data.mapping.versions import plan_file
 from emporix_data.plan import ACTION_COLUMN, ChangePlan, References, RowError
 from emporix_data.plan.cells import blank
 from emporix_data.plan.validation import row_name
@@ -52,9 +53,10 @@ class MappedFile:
         return pd.DataFrame(list(lines.values()), columns=columns, dtype="string").fillna("")
 
     def plan(self, loaded: LoadedTable, references: References | None) -> ChangePlan:
-        """The plan of these rows (``loaded.plan`` as for any file), with the rows the
-        lookups refused among its errors, in file order."""
-        plan = loaded.plan(self.frame, "file", references)
+        """The plan of these rows (as for any file: with the rows changed since the file
+        was exported refused, see ``versions``), with the rows the lookups refused among
+        its errors, in file order."""
+        plan = plan_file(loaded, self.frame, references)
         plan.errors = sorted([*self.errors, *plan.errors], key=lambda e: _line(e.row))
         return plan
 

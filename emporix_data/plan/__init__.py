@@ -40,6 +40,8 @@ from emporix_data.plan.model import (
     RowError,
     RowFill,
     Source,
+    change_text,
+    reviewed_fields,
 )
 
 __all__ = [
@@ -59,4 +61,6 @@ __all__ = [
     "RowFill",
     "Source",
     "build_plan",
+    "change_text",
+    "reviewed_fields",
 ]

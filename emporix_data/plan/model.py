@@ -14,6 +14,7 @@ import pandas as pd
 
 from emporix_data.frames import FrameSchema
 from emporix_data.keys import Key, key_text
+from emporix_data.values import is_missing
 
 ACTION_COLUMN = "_action"
 ERROR_COLUMN = "_error"  # written into error files; ignored when they are read back
@@ -170,17 +171,15 @@ class ChangePlan:
         ]
 
     def changes_frame(self) -> pd.DataFrame:
-        """One line per changed field (creates and deletes: one line per row)."""
+        """One line per field a person reviews (``reviewed_fields``); a row without any
+        gets one line of its own. A new row whose key the push chooses is keyed "new"."""
         lines: list[tuple[str, Kind, str, str, str, str]] = []
         for change in self.changes:
-            key = key_text(change.key)
-            if change.kind == "update":
-                lines += [
-                    (change.row, change.kind, key, c.column, _text(c.old), _text(c.new))
-                    for c in change.changes
-                ]
-            else:
-                lines.append((change.row, change.kind, key, "", "", ""))
+            key = key_text(change.key) or ("new" if change.kind == "create" else "")
+            fields = reviewed_fields(change, self.schema) or [FieldChange("", None, None)]
+            lines += [
+                (change.row, change.kind, key, c.column, _text(c.old), _text(c.new)) for c in fields
+            ]
         return pd.DataFrame(lines, columns=["row", "action", "key", "column", "old", "new"])
 
     def errors_frame(self) -> pd.DataFrame:
@@ -191,5 +190,39 @@ class ChangePlan:
         return pd.DataFrame(lines, columns=["row", "key", "column", "error"])
 
 
+def reviewed_fields(change: RowChange, schema: FrameSchema) -> list[FieldChange]:
+    """What a person reviews of a change: an update's changed fields old -> new, a
+    create's filled fields (besides the key), a delete's identifying fields as they were."""
+    if change.kind == "update":
+        return list(change.changes)
+    if change.kind == "create":
+        return [
+            FieldChange(name, None, value)
+            for name, value in change.values.items()
+            if name not in schema.key and not _blank(value)
+        ]
+    return [
+        FieldChange(name, change.values.get(name), None)
+        for name in schema.identifying
+        if not _blank(change.values.get(name))
+    ]
+
+
+def change_text(change: RowChange, schema: FrameSchema) -> str:
+    """``reviewed_fields`` in one line: ``firstName: Ann → Bea; lastName: Lee``."""
+    parts = []
+    for field_change in reviewed_fields(change, schema):
+        if change.kind == "update":
+            values = f"{_text(field_change.old)} → {_text(field_change.new)}"
+        else:
+            values = _text(field_change.new if change.kind == "create" else field_change.old)
+        parts.append(f"{field_change.column}: {values}")
+    return "; ".join(parts)
+
+
+def _blank(value: object) -> bool:
+    return is_missing(value) or (isinstance(value, str) and not value.strip())
+
+
 def _text(value: object) -> str:
-    return "" if value is None else str(value)
+    return "" if is_missing(value) else str(value)

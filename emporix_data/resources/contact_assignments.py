@@ -45,6 +45,7 @@ _assignment_list = TypeAdapter(list[ContactAssignment])
 CONTACT_ASSIGNMENT_SCHEMA = FrameSchema(
     resource="contact-assignments",
     key=("id",),
+    identifying=("customerName", "customerSurname", "customerEmail", "legalEntityName", "type"),
     columns=(
         Column(
             "id",

@@ -32,6 +32,7 @@ _relation_list = TypeAdapter(list[CustomerGroupRelation])
 CUSTOMER_GROUP_SCHEMA = FrameSchema(
     resource="customer-groups",
     key=("site", "customerId"),
+    identifying=("groupId",),
     columns=(
         Column("site", ("site",), editable=False, required=True, label="Site"),
         Column(

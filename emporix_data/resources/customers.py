@@ -90,6 +90,7 @@ _customer_list = TypeAdapter(list[Customer])
 CUSTOMER_SCHEMA = FrameSchema(
     resource="customers",
     key=("customerNumber",),
+    identifying=("firstName", "lastName", "contactEmail"),
     columns=(
         Column(
             "customerNumber",

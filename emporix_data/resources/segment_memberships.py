@@ -57,6 +57,7 @@ _membership_list = TypeAdapter(list[SegmentMembership])
 MEMBERSHIP_SCHEMA = FrameSchema(
     resource="segment-memberships",
     key=("segmentId", "customerId", "legalEntityId"),
+    identifying=("customerFirstName", "customerLastName", "customerEmail", "legalEntityName"),
     columns=(
         Column(
             "segmentId",

@@ -2,7 +2,10 @@
 
 The editor addresses rows by position in the data it was given (streamlit#9917), not by
 index label: edits are only meaningful together with that snapshot, so a ``GridView``
-keeps the two together.
+keeps the two together. The editor is given the rows under a positional ``RangeIndex``
+(``GridView.shown``): with the working copy's own labels, a filtered slice has a
+non-contiguous index, which the editor shows as an editable column that rows added
+there must fill in (or they are dropped).
 """
 
 from __future__ import annotations
@@ -39,12 +42,14 @@ class EditorState:
 
     def applied_to(self, snapshot: pd.DataFrame, first_new_label: int) -> pd.DataFrame:
         """``snapshot`` with these edits and deletions; added rows are labelled from
-        ``first_new_label`` on."""
+        ``first_new_label`` on. Cells of columns the snapshot lacks (shown beside it
+        only, such as the pending mark) are ignored."""
         edited = snapshot.copy()
         for position, cells in self.edited_rows.items():
             label = snapshot.index[position]
             for column, value in cells.items():
-                edited.loc[label, column] = value
+                if column in edited.columns:
+                    edited.loc[label, column] = value
         edited = edited.drop(index=[snapshot.index[p] for p in self.deleted_rows])
         if not self.added_rows:
             return edited
@@ -57,11 +62,27 @@ class EditorState:
 class GridView:
     """The rows shown in the grid (a slice of the working copy), the editor's key, and
     the editor's state as last seen: Streamlit drops the widget's own state as soon as
-    a run does not show it."""
+    a run does not show it. ``shown`` is what the editor is given: the same rows by
+    position, with read-only columns beside them (the pending mark, names looked up)."""
 
     key: str
     snapshot: pd.DataFrame
     edits: EditorState = EditorState()
+    shown: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @classmethod
+    def of(
+        cls, key: str, snapshot: pd.DataFrame, beside: Mapping[str, pd.Series] | None = None
+    ) -> GridView:
+        """A view of ``snapshot``; ``beside`` holds read-only columns (by row label)
+        shown before the snapshot's columns."""
+        shown = snapshot.reset_index(drop=True)
+        for position, (name, values) in enumerate((beside or {}).items()):
+            shown.insert(position, name, values.reindex(snapshot.index).set_axis(shown.index))
+        return cls(key, snapshot, EditorState(), shown)
+
+    def with_edits(self, edits: EditorState) -> GridView:
+        return GridView(self.key, self.snapshot, edits, self.shown)
 
 
 def next_label(frame: pd.DataFrame) -> int:

@@ -11,6 +11,7 @@ import zlib
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -29,7 +30,11 @@ from emporix_data.mapping import (
 from emporix_data.push import PushReport
 from emporix_data.tables import LoadedTable
 from emporix_data.workspace.editor import EditorState
+from emporix_data.workspace.views import FilterChoice
 from emporix_data.workspace.working_copy import Workspace
+
+LAST_PUSH = "Last push"
+Changed = TypeVar("Changed")
 
 
 @dataclass(frozen=True)
@@ -138,7 +143,8 @@ class SiteChoice:
 @dataclass(eq=False)
 class TableState:
     """One table of one tenant (and site): as loaded and when, its workspace, the last
-    push's report, the selection, and what is kept to make reruns quick."""
+    push's report (and what to say with it), the selection, the filters, the uploaded
+    file, and what is kept to make reruns quick."""
 
     name: str
     tenant: str
@@ -146,10 +152,17 @@ class TableState:
     workspace: Workspace | None = None
     loaded_at: datetime | None = None
     report: PushReport | None = None
+    report_heading: str = LAST_PUSH
+    report_notes: tuple[str, ...] = ()
     stale: bool = False
     selection: Selection = Selection()
     directory: Directory | None = None  # what rows may refer to and files may name
     upload: UploadedFile | None = None
+    # Counts files pushed: the uploader is shown under a new key after each (detached).
+    upload_round: int = 0
+    filters: FilterChoice = field(default_factory=FilterChoice)
+    # Counts filters set at once (a saved view): their widgets start afresh after each.
+    filter_round: int = 0
     # Counts changes of the working copy: the grid is shown under a new key after each.
     generation: int = 0
     search: SearchText | None = None
@@ -172,8 +185,24 @@ class TableState:
         """A widget's key: per site on per-site tables, so that sites never share one."""
         return f"{self.name}:{part}:{self.site}" if self.site else f"{self.name}:{part}"
 
+    @property
+    def upload_key(self) -> str:
+        """The uploader's key: a new one after each pushed file, which detaches it."""
+        return self.widget_key(f"upload:{self.upload_round}" if self.upload_round else "upload")
+
+    def filter_key(self, part: str) -> str:
+        """A filter widget's key: a new one after each choice of filters set at once."""
+        return self.widget_key(f"{part}:{self.filter_round}" if self.filter_round else part)
+
+    def choose_filters(self, choice: FilterChoice) -> None:
+        """Filter by ``choice`` from now on, its widgets starting afresh from it."""
+        self.filters = choice
+        self.filter_round += 1
+
     def editor_key(self, spec: TableFilter) -> str:
-        return f"editor:{self.name}:{self.scope}:{self.generation}:{_signature(spec)}"
+        """The grid's key: a new one whenever its rows or columns change."""
+        hidden = f"{zlib.crc32(repr(self.filters.hidden).encode()):08x}"
+        return f"editor:{self.name}:{self.scope}:{self.generation}:{_signature(spec)}:{hidden}"
 
     def selection_key(self, spec: TableFilter) -> str:
         return (
@@ -190,20 +219,41 @@ class TableState:
         self.generation += 1
 
     def pushed(self, report: PushReport, reloaded: LoadedTable, when: datetime) -> None:
-        """After a push: the table as reloaded, with the rows that did not apply pending."""
-        self.report = report
+        """After a push of the plan planned last: the table as reloaded, with the rows that
+        did not apply pending, and the grid's invalid rows (never sent) too. A pushed file
+        is detached: its rows are applied, or pending now, or were invalid (said so)."""
+        plan = self.work.plans.kept
+        errors = len({error.row for error in plan.errors}) if plan else 0
+        invalid = None
+        if self.upload is not None:
+            self.upload = None
+            self.upload_round += 1
+            notes = [f"{_rows(errors, 'invalid row')} of the file not pushed: fix, upload again."]
+        else:
+            invalid = self.work.invalid_rows(plan) if plan and errors else None
+            verb = "was" if errors == 1 else "were"
+            still = "is" if errors == 1 else "are"
+            notes = [f"{_rows(errors, 'invalid row')} {verb} not pushed and {still} still pending."]
+        self.report, self.report_heading = report, LAST_PUSH
+        self.report_notes = tuple(notes) if errors else ()
         self.start(reloaded, when)
-        self.work.keep_pending(report.problems)
+        self.work.keep_pending(report.problems, invalid)
 
-    def forget(self) -> None:
-        """After a push made elsewhere: load again on the next visit, or, where edits are
-        pending, mark the table stale instead of dropping them."""
+    def forget(self, report: PushReport | None = None, heading: str = LAST_PUSH) -> None:
+        """After a push made elsewhere (``report``, told under ``heading``): load again on
+        the next visit, or, where edits are pending, mark the table stale instead of
+        dropping them."""
+        if report is not None:
+            self.report, self.report_heading, self.report_notes = report, heading, ()
         if self.workspace is None:
             return
         if self.workspace.has_pending():
             self.stale = True
         else:
             self.workspace = None
+
+    def dismiss_report(self) -> None:
+        self.report, self.report_notes = None, ()
 
     def fold(self, live: EditorState | None = None) -> None:
         """Keep the grid's edits in the working copy (see ``Workspace.fold``)."""
@@ -213,6 +263,13 @@ class TableState:
     def add_rows(self, rows: pd.DataFrame) -> None:
         self.work.add_rows(rows)
         self.generation += 1
+
+    def edit(self, change: Callable[[Workspace], Changed]) -> Changed:
+        """Change the working copy as a whole (revert, discard, a bulk edit) and return
+        what ``change`` does; the grid then shows it under a new key."""
+        result = change(self.work)
+        self.generation += 1
+        return result
 
     def remove_rows(self, keys: Iterable[Key]) -> int:
         removed = self.work.remove_rows(keys)
@@ -245,6 +302,10 @@ class TableState:
         if spec.text.strip() and frame is self.work.frame:
             search = self.search_text()
         return filter_mask(frame, spec, search)
+
+
+def _rows(count: int, noun: str) -> str:
+    return f"{count:,} {noun if count == 1 else noun + 's'}"
 
 
 def _signature(spec: TableFilter) -> str:

@@ -13,11 +13,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from emporix_data.frames import Column
 from emporix_data.keys import Key, joined_key, joined_keys
 from emporix_data.mapping import MappedFile
 from emporix_data.plan import ChangePlan, References
+from emporix_data.plan.validation import row_name
 from emporix_data.push import RowResult
 from emporix_data.tables import LoadedTable
+from emporix_data.workspace.bulk import BulkEdit, find_replace, set_value
 from emporix_data.workspace.editor import (
     EditorState,
     GridView,
@@ -25,6 +28,7 @@ from emporix_data.workspace.editor import (
     with_edits,
     with_view_edits,
 )
+from emporix_data.workspace.pending import MARK_COLUMN, Pending, pending_of, reverted
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,22 +75,53 @@ class Workspace:
         self.frame = loaded.frame.copy()
         self.view: GridView | None = None
         self.plans = PlanCache()
+        self._pending: tuple[pd.DataFrame, GridView | None, Pending] | None = None
+        # Labels of loaded rows changed since the load, perhaps (None: any of them).
+        self._touched: pd.Index | None = pd.Index([], dtype="int64")
 
     @property
     def key_columns(self) -> list[str]:
-        return list(self.loaded.table.schema.key)
+        return list(self.loaded.schema.key)
 
-    def show(self, key: str, snapshot: pd.DataFrame) -> GridView:
-        """Start a grid view of ``snapshot`` (rows of the working copy) under ``key``."""
+    def show(
+        self, key: str, snapshot: pd.DataFrame, beside: dict[str, pd.Series] | None = None
+    ) -> GridView:
+        """Start a grid view of ``snapshot`` (rows of the working copy) under ``key``, its
+        rows marked where they have pending changes; ``beside``: more columns to show."""
         if self.view is not None:
             raise ValueError("the grid still shows another view: fold it first")
-        self.view = GridView(key, snapshot)
+        marks = self.pending().marks(snapshot.index)
+        self.view = GridView.of(key, snapshot, {MARK_COLUMN: marks, **(beside or {})})
         return self.view
 
     def keep_edits(self, edits: EditorState) -> None:
         """Keep the editor's state of this run, for when Streamlit has dropped its own."""
-        if self.view is not None:
-            self.view = GridView(self.view.key, self.view.snapshot, edits)
+        if self.view is not None and edits != self.view.edits:
+            self.view = self.view.with_edits(edits)
+
+    def pending(self) -> Pending:
+        """The rows with pending changes (grid edits included), kept while nothing changes."""
+        kept = self._pending
+        if kept is None or kept[0] is not self.frame or kept[1] is not self.view:
+            kept = (self.frame, self.view, self._pending_now())
+            self._pending = kept
+        return kept[2]
+
+    def _pending_now(self) -> Pending:
+        """``pending_of`` the rows that may differ: new ones, touched ones, the grid's."""
+        frame, view, loaded = self.frame, self.view, self.loaded.frame
+        touched = frame.index if self._touched is None else self._touched
+        rows = frame[frame.index.isin(touched) | ~frame.index.isin(loaded.index)]
+        present = frame.index
+        if view is not None and view.edits.has_edits:
+            shown = view.edits.applied_to(view.snapshot, next_label(frame))
+            present = present[~present.isin(view.snapshot.index)].append(shown.index)
+            rows = pd.concat([rows[~rows.index.isin(view.snapshot.index)], shown])
+        return pending_of(loaded, present, rows)
+
+    def _touch(self, labels: Iterable[int]) -> None:
+        if self._touched is not None:
+            self._touched = self._touched.union(pd.Index(list(labels), dtype="int64"))
 
     def fold(self, live: EditorState | None = None) -> bool:
         """Move the grid's edits into the working copy and end the view; ``live`` is the
@@ -98,6 +133,7 @@ class Workspace:
         edits = live if live is not None else view.edits
         if not edits.has_edits:
             return False
+        self._touch(view.snapshot.index)
         self.frame = with_edits(self.frame, view.snapshot, edits)
         return True
 
@@ -107,8 +143,39 @@ class Workspace:
 
     def has_pending(self) -> bool:
         """True while anything differs from the table as loaded."""
-        grid = self.view is not None and self.view.edits.has_edits
-        return grid or not self.frame.equals(self.loaded.frame)
+        return self.pending().count > 0
+
+    def revert(self, labels: Iterable[int]) -> None:
+        """These rows as loaded again (new ones gone), after folding the grid's edits."""
+        self.fold()
+        self.frame = reverted(self.loaded.frame, self.frame, labels)
+
+    def discard(self) -> None:
+        """Every pending change gone: the working copy is the table as loaded."""
+        self.view = None
+        self.frame = self.loaded.frame.copy()
+        self._touched = pd.Index([], dtype="int64")
+
+    def set_value(self, labels: Sequence[int], column: Column, text: str) -> int:
+        """``column`` set to ``text``'s value in these rows; how many rows changed."""
+        return self._bulk(labels, set_value(self._folded(), labels, column, text))
+
+    def find_replace(
+        self, labels: Sequence[int], column: Column, find: str, replace: str, **how: bool
+    ) -> int:
+        """``find`` replaced in ``column`` of these rows; how many rows changed."""
+        return self._bulk(
+            labels, find_replace(self._folded(), labels, column, find, replace, **how)
+        )
+
+    def _folded(self) -> pd.DataFrame:
+        self.fold()
+        return self.frame
+
+    def _bulk(self, labels: Sequence[int], edit: BulkEdit) -> int:
+        self._touch(labels)
+        self.frame = edit.frame
+        return edit.changed
 
     def add_rows(self, rows: pd.DataFrame) -> None:
         """Append new rows (columns the table lacks are dropped, missing ones blank)."""
@@ -136,9 +203,18 @@ class Workspace:
         present = joined_keys(rows, columns).isin(joined_keys(self.frame, columns))
         return rows[~present.to_numpy(dtype=bool)]
 
-    def keep_pending(self, problems: Sequence[RowResult]) -> None:
+    def invalid_rows(self, plan: ChangePlan) -> pd.DataFrame:
+        """The edited rows ``plan`` (of the grid) refused as invalid."""
+        refused = {error.row for error in plan.errors}
+        edited = self.edited()
+        return edited[[row_name(label) in refused for label in edited.index]]
+
+    def keep_pending(
+        self, problems: Sequence[RowResult], invalid: pd.DataFrame | None = None
+    ) -> None:
         """After a push and a reload: put the changes that failed or met a conflict back
-        as pending edits, so that nothing the user meant is silently dropped."""
+        as pending edits, and the rows that were invalid (and not sent) as they were, so
+        that nothing the user meant is silently dropped."""
         work = self.frame.copy()
         keys = joined_keys(work, self.key_columns).to_numpy()
         dropped = np.zeros(len(work), dtype=bool)
@@ -158,7 +234,29 @@ class Workspace:
         for values in creates:
             row = pd.DataFrame([values], columns=work.columns).astype(work.dtypes.to_dict())
             work = pd.concat([work, row.set_axis([next_label(work)])])
-        self.frame = work
+        self.frame = self._with_rows_back(work, invalid)
+        self._touched = None  # rows changed all over: compare them all (once)
+
+    def _with_rows_back(self, work: pd.DataFrame, rows: pd.DataFrame | None) -> pd.DataFrame:
+        """``work`` with ``rows`` as they were edited: over the row of the same key where
+        there is one, else as new rows."""
+        if rows is None or rows.empty:
+            return work
+        keys = joined_keys(work, self.key_columns).to_numpy()
+        editable = [c for c in self.loaded.schema.editable if c in rows.columns]
+        appended = []
+        for label, key in zip(rows.index, joined_keys(rows, self.key_columns), strict=True):
+            hit = keys == key
+            if hit.any():
+                work.loc[hit, editable] = rows.loc[label, editable].to_numpy()
+            else:
+                appended.append(label)
+        if appended:
+            start = next_label(work)
+            new = rows.loc[appended].reindex(columns=work.columns)
+            new = new.astype(work.dtypes.to_dict()).set_axis(range(start, start + len(new)))
+            work = pd.concat([work, new])
+        return work
 
     def plan(self, references: References, uploaded: MappedFile | None = None) -> ChangePlan:
         """The plan of the pending changes (or of ``uploaded``, a file's rows instead),

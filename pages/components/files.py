@@ -43,7 +43,7 @@ def files_section(
             "Upload an edited CSV or XLSX, or one from another system: its columns are "
             "mapped next (optional `_action` column: upsert, update, create, delete, ignore)",
             type=["csv", "xlsx"],
-            key=state.widget_key("upload"),
+            key=state.upload_key,
         )
     if upload is None:
         state.upload = None

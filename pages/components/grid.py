@@ -3,11 +3,13 @@
 The editor's data stays the same snapshot for as long as the view lasts (its output is
 never fed back in: streamlit#7749); its edits are kept in the workspace after every run
 and folded into the working copy when the view ends (another filter, mode, site or page).
+It is given the rows by position (``GridView.shown``), with a first column marking rows
+with pending changes, and the columns the filters hide left out of its column order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pandas as pd
@@ -17,9 +19,12 @@ from emporix_data.filters import TableFilter
 from emporix_data.frames import Column, FrameSchema
 from emporix_data.keys import Key
 from emporix_data.tables import ResourceTable
-from emporix_data.workspace import EditorState, TableState
+from emporix_data.workspace import MARK_COLUMN, EditorState, TableState
 from pages.components.filters import rows_caption, shown_rows
 from pages.components.state import editor_state
+
+# Read-only columns shown beside the snapshot's rows (e.g. names looked up by id).
+Beside = Callable[[pd.DataFrame], dict[str, pd.Series]]
 
 
 def column_config(schema: FrameSchema) -> dict[str, Any]:
@@ -68,21 +73,42 @@ def remove_pending_rows(state: TableState, keys: Iterable[Key]) -> int:
     return state.remove_rows(keys)
 
 
-def grid(state: TableState, table: ResourceTable, spec: TableFilter) -> None:
+def grid(
+    state: TableState, table: ResourceTable, spec: TableFilter, beside: Beside | None = None
+) -> None:
     """The editor for the working copy's rows ``spec`` keeps, under a view that lasts
-    until the filter or the working copy changes."""
+    until the filter, the hidden columns or the working copy change; ``beside`` gives
+    read-only columns shown after the key columns."""
     work = state.work
     view = work.view
     if view is not None and (view.key != state.editor_key(spec) or editor_state(view.key) is None):
         fold_grid(state)
         view = None
     if view is None:
-        view = work.show(state.editor_key(spec), shown_rows(state, spec))
+        snapshot = shown_rows(state, spec)
+        view = work.show(state.editor_key(spec), snapshot, beside(snapshot) if beside else None)
     rows_caption(len(view.snapshot), len(work.frame))
+    schema = state.loaded.schema
+    extra = [
+        name for name in view.shown.columns if name != MARK_COLUMN and name not in schema.by_name
+    ]
+    visible = state.filters.visible(schema.names)
+    keys = [name for name in visible if name in schema.key]
+    config = column_config(schema) | {
+        MARK_COLUMN: st.column_config.TextColumn(
+            MARK_COLUMN,
+            disabled=True,
+            pinned=True,
+            help="Rows with changes not pushed yet: new, or ✎ the columns edited "
+            "(as of when this view opened; the review below lists every change).",
+        ),
+        **{name: st.column_config.TextColumn(name, disabled=True) for name in extra},
+    }
     st.data_editor(
-        view.snapshot,
+        view.shown,
         key=view.key,
-        column_config=column_config(state.loaded.schema),
+        column_config=config,
+        column_order=[MARK_COLUMN, *keys, *extra, *(n for n in visible if n not in keys)],
         num_rows="dynamic" if can_add_rows(table) else "delete",
         hide_index=True,
         width="stretch",

@@ -8,10 +8,10 @@ from datetime import datetime
 import streamlit as st
 
 from emporix_data.plan import ChangePlan
-from emporix_data.push import PushProgress, push_plan
+from emporix_data.push import PushProgress, PushReport, push_plan
 from emporix_data.tables import ResourceTable
-from emporix_data.workspace import TableState
-from pages.common import get_journal, push_origin
+from emporix_data.workspace import LAST_PUSH, TableState
+from pages.common import count_of, get_journal, push_origin
 from pages.components.loading import FAILURES, fetch
 from pages.components.review import deletes_confirmed
 from pages.components.state import table_client, table_states
@@ -44,7 +44,7 @@ def push_section(state: TableState, table: ResourceTable, plan: ChangePlan) -> N
     if state.site:
         st.caption(f"Pushes go to site `{state.site}`.")
     if not st.button(
-        f"Push {len(plan.changes)} changes",
+        f"Push {count_of(len(plan.changes), 'change')}",
         type="primary",
         disabled=not confirmed,
         key=state.widget_key("push"),
@@ -75,8 +75,9 @@ def push_section(state: TableState, table: ResourceTable, plan: ChangePlan) -> N
     st.rerun()
 
 
-def forget_loaded(name: str) -> None:
-    """After a push made elsewhere (Push history): reload this table on its next visit,
-    or, where it has pending edits, say that it is out of date instead of dropping them."""
+def forget_loaded(name: str, report: PushReport | None = None, heading: str = LAST_PUSH) -> None:
+    """After a push made elsewhere (Push history): its ``report`` becomes the table's last
+    push; reload the table on its next visit, or, where it has pending edits, say that it
+    is out of date instead of dropping them."""
     for state in table_states(name):
-        state.forget()
+        state.forget(report, heading)

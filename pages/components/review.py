@@ -70,12 +70,24 @@ def show_report(report: PushReport, heading: str) -> None:
 
 
 def last_report(state: TableState, table: ResourceTable) -> None:
-    """The table's last push from this page, and every row that did not apply (failed,
+    """The table's last push (from this page, or an undo or resume from Push history),
+    until it is dismissed; its notes, and every row that did not apply (failed,
     conflict, invalid) as a file to fix."""
     report = state.report
     if report is None:
         return
-    show_report(report, "Last push")
+    banner, dismiss = st.columns([12, 1], vertical_alignment="center")
+    with banner:
+        show_report(report, state.report_heading)
+    dismiss.button(
+        "Dismiss",
+        key=state.widget_key("dismiss-report"),
+        on_click=state.dismiss_report,
+        icon=":material/close:",
+        type="tertiary",
+    )
+    for note in state.report_notes:
+        st.info(note, icon=":material/info:")
     if not report.all_applied:
         st.download_button(
             "Download failed rows (fix and upload again)",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import streamlit as st
 
@@ -121,3 +121,20 @@ def report_session() -> ReportSession:
     """The Reports page's state for the connected tenant."""
     tenant = get_connection().settings.tenant
     return _kept(f"reports:session:{tenant}", ReportSession(tenant))
+
+
+def kept_expander(label: str, key: str, icon: str | None = None) -> Any:
+    """An expander that stays as the user left it (open or closed) across reruns, even
+    when its label changes (which makes it a new element): its state is tracked, and
+    handed to the new one as ``expanded``. Only then: a changed ``expanded`` makes a new
+    element too, which would redraw what is being typed into it."""
+    drawn = f"{key}:drawn"
+    last = st.session_state.get(drawn)
+    if key not in st.session_state:  # first shown, or not shown in the last run
+        expanded = False
+    elif isinstance(last, tuple) and last[0] == label:
+        expanded = bool(last[1])
+    else:
+        expanded = bool(st.session_state[key])
+    st.session_state[drawn] = (label, expanded)
+    return st.expander(label, expanded=expanded, key=key, on_change="rerun", icon=icon)

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from emporix_data.client import EmporixClient
-from emporix_data.dashboard_process import CHROMIUM_FLAGS, chromium_executable, streamlit_app
 from emporix_data.journal import open_journal
 from emporix_data.resources.customer_groups import list_customer_groups
 from emporix_data.resources.customers import list_customers
 from emporix_data.resources.segment_memberships import list_segment_memberships
+from tests.browser.ui import edit_cell, push_button, settled
 from tests.support import ROOT, TenantApi
 
 OUTPUT = ROOT / "test-output"
@@ -23,64 +21,9 @@ pytestmark = pytest.mark.browser
 OUTPUT.mkdir(exist_ok=True)
 
 
-@pytest.fixture(scope="module")
-def journal_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The push journal the dashboards of this module write."""
-    return tmp_path_factory.mktemp("journal") / "journal.db"
-
-
-@pytest.fixture(scope="module")
-def dashboard_url(tmp_path_factory: pytest.TempPathFactory, journal_db: Path) -> Iterator[str]:
-    """The dashboard as `make run` starts it: no credentials, embedded sandbox."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EMPORIX_")}
-    env["EMPORIX_SANDBOX_DB"] = str(tmp_path_factory.mktemp("dash") / "demo.db")
-    env["EMPORIX_JOURNAL_DB"] = str(journal_db)
-    with streamlit_app(env) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def tenant_dashboard_url(sandbox, journal_db: Path) -> Iterator[str]:
-    """The dashboard configured (EMPORIX_* variables) for the test sandbox as its tenant."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EMPORIX_")}
-    env.update(
-        EMPORIX_API_URL=sandbox.url,
-        EMPORIX_TENANT=sandbox.config.tenant,
-        EMPORIX_CLIENT_ID=sandbox.config.client_id,
-        EMPORIX_CLIENT_SECRET=sandbox.config.client_secret,
-        EMPORIX_JOURNAL_DB=str(journal_db),
-    )
-    with streamlit_app(env) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium_executable(), args=CHROMIUM_FLAGS
-        )
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A fresh browser context (a new Streamlit session) per test."""
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, accept_downloads=True)
-    yield context.new_page()
-    context.close()
-
-
-def _settled(page: Page) -> None:
-    expect(
-        page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')
-    ).to_be_attached(timeout=60_000)
-
-
 def test_overview_names_the_sandbox_tenant_and_counts_its_customers(page: Page, dashboard_url):
     page.goto(dashboard_url)
-    _settled(page)
+    settled(page)
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar).to_contain_text("Sandbox")
     expect(sidebar).to_contain_text("demo")
@@ -102,7 +45,7 @@ def test_each_page_opens_by_its_url_with_the_app_sidebar(page: Page, dashboard_u
     page.goto(f"{dashboard_url}/{path}")
     expect(page.get_by_role("heading", name=title)).to_be_visible(timeout=60_000)
     expect(page.get_by_text("Loaded ")).to_be_visible(timeout=60_000)
-    _settled(page)
+    settled(page)
     expect(page.get_by_test_id("stSidebar")).to_contain_text("Sandbox")
     expect(page.get_by_test_id("stSidebarNav")).not_to_contain_text("table page")
     expect(page.get_by_test_id("stDataFrame").locator("canvas").first).to_be_visible()
@@ -111,31 +54,9 @@ def test_each_page_opens_by_its_url_with_the_app_sidebar(page: Page, dashboard_u
 
 def _edit_first_customers_first_name(page: Page, value: str, current: str):
     """Type ``value`` into the first grid row's firstName (``current`` now); returns the
-    push button. The grid is a canvas: the cell is reached by keyboard, and the editor
-    overlay must show ``current`` before anything is typed, so that a keystroke the grid
-    missed cannot put the value into another cell."""
-    _settled(page)
-    expect(page.get_by_test_id("stDataFrame").locator("canvas").first).to_be_visible()
-    box = page.get_by_test_id("stDataFrame").first.bounding_box()
-    assert box is not None
-    overlay = page.get_by_test_id("portal").locator(".gdg-input")
-    for _attempt in range(3):
-        # First data row (rows are 35 px; the header is one row), first column, then two
-        # cells to the right: firstName. Enter opens the cell editor overlay.
-        page.mouse.click(box["x"] + 60, box["y"] + 35 + 17)
-        page.keyboard.press("ArrowRight")
-        page.keyboard.press("ArrowRight")
-        page.keyboard.press("Enter")
-        expect(overlay).to_be_visible(timeout=10_000)
-        if overlay.input_value() == current:
-            break
-        overlay.press("Escape")
-        expect(overlay).to_be_hidden(timeout=10_000)
-    else:
-        raise AssertionError("the firstName cell of the first row never opened")
-    overlay.fill(value)
-    overlay.press("Enter")
-    push = page.get_by_role("button", name="Push 1 changes")
+    push button."""
+    edit_cell(page, "customers", 0, "firstName", value, current)
+    push = push_button(page, 1)
     expect(push).to_be_visible(timeout=30_000)
     return push
 
@@ -160,7 +81,7 @@ def test_grid_edit_is_reviewed_pushed_and_stored(
 def test_table_downloads_as_csv(page: Page, tenant_dashboard_url, admin, make_settings):
     page.goto(f"{tenant_dashboard_url}/customer_groups")
     expect(page.get_by_text("Loaded ")).to_be_visible(timeout=60_000)
-    _settled(page)
+    settled(page)
     page.get_by_text("Files: export, or edit in a spreadsheet").click()
     with page.expect_download() as download_info:
         page.get_by_role("button", name="CSV", exact=True).click()
@@ -185,7 +106,7 @@ def test_a_download_after_a_search_holds_the_rows_shown(
     assert 0 < len(kept) < len(relations)
     page.goto(f"{tenant_dashboard_url}/customer_groups")
     expect(page.get_by_text("Loaded ")).to_be_visible(timeout=60_000)
-    _settled(page)
+    settled(page)
     page.get_by_test_id("stExpander").filter(has_text="Filters").locator("summary").click()
     search = page.get_by_label("Search all columns")
     search.fill(wanted)
@@ -193,7 +114,7 @@ def test_a_download_after_a_search_holds_the_rows_shown(
     expect(page.get_by_text(f"{len(kept)} of {len(relations)} rows shown")).to_be_visible(
         timeout=30_000
     )
-    _settled(page)
+    settled(page)
     page.get_by_text("Files: export, or edit in a spreadsheet").click()
     with page.expect_download() as download_info:
         page.get_by_role("button", name="CSV", exact=True).click()
@@ -207,6 +128,7 @@ def test_customers_ticked_on_the_customers_page_join_a_segment_and_edits_stay_pe
 ):
     with EmporixClient(make_settings()) as client:
         first = list_customers(client)[0]
+        second_name = TenantApi(client).customer("00000002")["firstName"]
         for membership in list_segment_memberships(client, "SEG001"):
             if membership.customer.id == first.key:
                 entity = membership.legalEntity.id if membership.legalEntity else None
@@ -214,24 +136,14 @@ def test_customers_ticked_on_the_customers_page_join_a_segment_and_edits_stay_pe
     entity = first.b2b.legalEntities[0].id if first.b2b and first.b2b.legalEntities else None
     page.goto(f"{tenant_dashboard_url}/customers")
     expect(page.get_by_text("Loaded 120 rows")).to_be_visible(timeout=60_000)
-    _settled(page)
-    box = page.get_by_test_id("stDataFrame").first.bounding_box()
-    assert box is not None
     # An edit in the grid first (firstName of the second row): it must outlive the trip
     # to the selection grid and to another page.
-    page.mouse.click(box["x"] + 60, box["y"] + 35 * 2 + 17)
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("Enter")
-    overlay = page.get_by_test_id("portal").locator(".gdg-input")
-    expect(overlay).to_be_visible(timeout=10_000)
-    overlay.fill("Kept-While-Away")
-    overlay.press("Enter")
-    expect(page.get_by_role("button", name="Push 1 changes")).to_be_visible(timeout=30_000)
+    edit_cell(page, "customers", 1, "firstName", "Kept-While-Away", second_name)
+    expect(push_button(page, 1)).to_be_visible(timeout=30_000)
 
     page.locator(".st-key-customers-mode").get_by_text("Select", exact=True).click()
     expect(page.get_by_text("0 rows selected")).to_be_visible(timeout=30_000)
-    _settled(page)
+    settled(page)
     grid = page.get_by_test_id("stDataFrame").first
     expect(grid.locator("canvas").first).to_be_visible()
     box = grid.bounding_box()
@@ -245,9 +157,9 @@ def test_customers_ticked_on_the_customers_page_join_a_segment_and_edits_stay_pe
     expect(page.get_by_role("heading", name="Segment memberships")).to_be_visible(timeout=60_000)
     add = page.get_by_role("button", name="Add 1 selected customer")
     expect(add).to_be_visible(timeout=60_000)
-    _settled(page)
+    settled(page)
     add.click()
-    push = page.get_by_role("button", name="Push 1 changes")
+    push = push_button(page, 1)
     expect(push).to_be_visible(timeout=30_000)
     page.screenshot(path=OUTPUT / "memberships-add-selected.png")
     push.click()
@@ -262,7 +174,7 @@ def test_customers_ticked_on_the_customers_page_join_a_segment_and_edits_stay_pe
     assert members.get(first.key, "absent") == entity
 
     page.get_by_test_id("stSidebarNav").get_by_text("Customers").click()
-    expect(page.get_by_role("button", name="Push 1 changes")).to_be_visible(timeout=60_000)
+    expect(push_button(page, 1)).to_be_visible(timeout=60_000)
     # The canvas grid mirrors its cells into an accessible (hidden) table.
     grid = page.get_by_test_id("stDataFrame").first
     expect(grid.get_by_text("Kept-While-Away", exact=True)).to_be_attached()
@@ -283,7 +195,7 @@ def test_push_history_lists_a_dashboard_push_and_offers_its_undo(
         push_id = journal.history().loc[0, "id"]
     page.goto(f"{tenant_dashboard_url}/push_history")
     expect(page.get_by_role("heading", name="Push history")).to_be_visible(timeout=60_000)
-    _settled(page)
+    settled(page)
     chosen = page.get_by_role("combobox", name="Push")
     expect(chosen).to_have_value(re.compile(rf"^{push_id} · .* · customers · finished · "))
     expect(page.get_by_role("button", name="Plan the undo of this push")).to_be_visible()

@@ -97,7 +97,7 @@ def test_per_site_pushes_say_where_they_go_and_an_empty_plan_offers_no_push():
     plan = planned({"edited_rows": {1: {"groupId": "wholesale"}}}, outlet)
     at = run(push_page, started(outlet, "outlet"), plan)
     assert "Pushes go to site `outlet`." in [c.value for c in at.caption]
-    assert at.button(key="customer-groups:push:outlet").label == "Push 1 changes"
+    assert at.button(key="customer-groups:push:outlet").label == "Push 1 change"
     assert not run(push_page, started(customers_table()), planned({})).button
 
 

@@ -23,7 +23,7 @@ def test_site_selector_loads_the_sites_relations_and_pushes_to_its_path(
     customer = shown["customerId"].iloc[0]
     admin.reset_stats()
     edit(app, "customer-groups", edited_rows={0: {"groupId": "wholesale-outlet"}})
-    next(b for b in app.button if b.label == "Push 1 changes").click().run()
+    next(b for b in app.button if b.label == "Push 1 change").click().run()
     assert [s.value for s in app.success] == ["Last push: 1 applied, 0 failed, 0 conflicts."]
     assert admin.count("PUT /shipping/{tenant}/{site}/cgrelations/{customerId}") == 1
     assert f"/shipping/demo/outlet/cgrelations/{customer}" in admin.stats()["raw_paths"]

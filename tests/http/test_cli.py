@@ -170,6 +170,15 @@ def test_export_edit_plan_push_round_trip_from_the_command_line(cli_sandbox, tmp
     assert reloaded.loc[0, "firstName"] == "Edited in a spreadsheet"
     assert reloaded.loc[1, "contactEmail"] != "not-an-email"
 
+    # The pushed file, planned again: its versions are older now, its change is made.
+    replanned = run_cli("plan", "customers", str(exported), env=cli_sandbox)
+    assert "0 to update" in replanned.stdout and "read-only" not in replanned.stdout
+    frame.loc[0, "firstName"] = "Edited on an old export"
+    frame.to_csv(exported, index=False)
+    stale = run_cli("plan", "customers", str(exported), env=cli_sandbox)
+    assert stale.returncode == 1
+    assert "changed since the file was exported" in " ".join(stale.stdout.split())
+
 
 def test_push_without_yes_asks_and_sends_nothing_when_declined(cli_sandbox, tmp_path):
     exported = tmp_path / "groups.csv"

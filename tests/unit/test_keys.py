@@ -56,8 +56,9 @@ def test_joined_keys_need_a_column():
         joined_keys(memberships(("S", "C", "L")), [])
 
 
-def test_key_text_joins_parts_with_slashes_and_shows_missing_parts_blank():
-    assert key_text(("S1", "C2", None)) == "S1 / C2 / "
+def test_key_text_joins_parts_with_slashes_and_leaves_blank_parts_out():
+    assert key_text(("S1", "C2", None)) == "S1 / C2"
+    assert key_text(("S1", "", "L3")) == "S1 / L3"
     assert key_text(("00000042",)) == "00000042"
     assert key_text(None) == ""
     assert key_text(()) == ""

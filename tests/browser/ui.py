@@ -1,0 +1,105 @@
+"""What the browser tests do in the dashboard: wait for it, filter, type into grid cells.
+
+The grid is a canvas: a cell is reached by clicking its row's first cell (rows are 35 px,
+the header is one row) and moving right with the keyboard; Enter opens the editor
+overlay, which must show the cell's current value before anything is typed, so that a
+keystroke the grid missed cannot put a value into another cell.
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import Locator, Page, expect
+
+from emporix_data.tables import TABLES
+
+ROW_PX = 35
+# The grid's first column marks rows with pending changes; the table's columns follow.
+MARK_COLUMN = "pending"
+
+
+def settled(page: Page) -> None:
+    expect(
+        page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    ).to_be_attached(timeout=60_000)
+
+
+def open_table(page: Page, url: str, path: str, rows: int | None = None) -> None:
+    """Open a table page and wait until it is loaded (``rows``: how many)."""
+    page.goto(f"{url}/{path}")
+    loaded = f"Loaded {rows} rows" if rows is not None else "Loaded "
+    expect(page.get_by_text(loaded)).to_be_visible(timeout=60_000)
+    settled(page)
+
+
+def filters(page: Page) -> Locator:
+    return page.get_by_test_id("stExpander").filter(has_text="Filters").first
+
+
+def search(page: Page, text: str) -> None:
+    """Type ``text`` into the search of the Filters (opened if need be)."""
+    box = page.get_by_label("Search all columns")
+    if not box.is_visible():
+        filters(page).locator("summary").click()
+    box.fill(text)
+    box.press("Enter")
+    settled(page)
+
+
+def grid(page: Page) -> Locator:
+    return page.get_by_test_id("stDataFrame").first
+
+
+def grid_column(name: str, column: str) -> int:
+    """The position of ``column`` in the grid of table ``name`` (0: the mark column)."""
+    return [MARK_COLUMN, *TABLES[name].schema.names].index(column)
+
+
+def add_row(page: Page) -> None:
+    """Click the grid's "Add row" (its toolbar shows above it while the mouse is on it)."""
+    grid(page).evaluate("element => element.scrollIntoView({block: 'center'})")
+    grid(page).hover()
+    page.get_by_role("button", name="Add row").click()
+
+
+def edit_cell(page: Page, table: str, row: int, column: str, value: str, current: str = "") -> None:
+    """Type ``value`` into the cell of grid row ``row`` (0: the first shown) and column
+    ``column`` of table ``table``, whose value is ``current`` now. The grid mirrors its
+    cells into a hidden table whose selected cell names its column and row: the editor is
+    opened only once that is the cell wanted."""
+    settled(page)
+    expect(grid(page).locator("canvas").first).to_be_visible()
+    box = grid(page).bounding_box()
+    assert box is not None
+    position = grid_column(table, column)
+    wanted = grid(page).locator(f"#glide-cell-{position + 1}-{row}")
+    overlay = page.get_by_test_id("portal").locator(".gdg-input")
+    for _attempt in range(3):
+        page.mouse.click(box["x"] + 60, box["y"] + ROW_PX * (row + 1) + ROW_PX // 2)
+        for _step in range(position):
+            page.keyboard.press("ArrowRight")
+        try:
+            expect(wanted).to_have_attribute("aria-selected", "true", timeout=5_000)
+        except AssertionError:
+            continue
+        page.keyboard.press("Enter")
+        expect(overlay).to_be_visible(timeout=10_000)
+        if overlay.input_value() == current:
+            break
+        overlay.press("Escape")
+        expect(overlay).to_be_hidden(timeout=10_000)
+    else:
+        raise AssertionError(f"the {column} cell of grid row {row} never opened")
+    overlay.fill(value)
+    overlay.press("Enter")
+    expect(overlay).to_be_hidden(timeout=10_000)
+    settled(page)
+
+
+def review_table(page: Page) -> Locator:
+    """The review's table of changes (the grid is the first table on the page)."""
+    return page.get_by_test_id("stDataFrame").filter(has_text="action").first
+
+
+def push_button(page: Page, count: int) -> Locator:
+    noun = "change" if count == 1 else "changes"
+    return page.get_by_role("button", name=f"Push {count} {noun}", exact=True)
