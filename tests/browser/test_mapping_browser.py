@@ -137,7 +137,7 @@ def test_customer_number_and_last_name_update_last_names(
     upload(page, path)
     expect(page.get_by_text("No header is ignored.")).to_be_visible()
     expect(metric(page, "Updates")).to_contain_text("1")
-    page.get_by_role("button", name="Push 1 changes").click()
+    page.get_by_role("button", name="Push 1 change").click()
     expect(page.get_by_text("Last push: 1 applied")).to_be_visible(timeout=60_000)
     with EmporixClient(make_settings()) as client:
         assert TenantApi(client).customer("00000008")["lastName"] == "Browser-Eight"
@@ -156,7 +156,7 @@ def test_a_file_without_its_key_is_stopped_until_its_headers_are_chosen(
     choose(page, "Nachname", "lastName · Last name")
     expect(metric(page, "Updates")).to_contain_text("1")
     page.screenshot(path=OUTPUT / "mapping-chosen.png", full_page=True)
-    page.get_by_role("button", name="Push 1 changes").click()
+    page.get_by_role("button", name="Push 1 change").click()
     expect(page.get_by_text("Last push: 1 applied")).to_be_visible(timeout=60_000)
     with EmporixClient(make_settings()) as client:
         assert TenantApi(client).customer("00000009")["lastName"] == "Browser-Neun"

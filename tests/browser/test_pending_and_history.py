@@ -65,9 +65,9 @@ def test_invalid_rows_stay_pending_after_a_push_and_the_banner_says_so(
     expect(invalid).to_be_attached(timeout=30_000)
     settled(page)
     push.click()
-    expect(page.get_by_text("Last push: 1 applied, 0 failed, 0 conflicts.")).to_be_visible(
-        timeout=60_000
-    )
+    expect(
+        page.get_by_text("Last push: 1 applied, 0 failed, 0 conflicts, 1 invalid.")
+    ).to_be_visible(timeout=60_000)
     expect(page.get_by_text("1 invalid row was not pushed and is still pending")).to_be_visible()
     expect(invalid).to_be_attached()
     page.screenshot(path=OUTPUT / "invalid-kept.png")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Button
 
 from emporix_data.plan import ChangePlan
 from emporix_data.workspace import TableState
@@ -50,6 +51,19 @@ def edit(at: AppTest, name: str, **state) -> AppTest:
         "deleted_rows": state.get("deleted_rows", []),
     }
     return at.run()
+
+
+def push_button(at: AppTest, count: int) -> Button:
+    """The page's push button for ``count`` changes ("Push 1 change", "Push 3 changes")."""
+    label = f"Push {count} change" + ("" if count == 1 else "s")
+    return next(b for b in at.button if b.label == label)
+
+
+def push(at: AppTest, count: int) -> AppTest:
+    """Press the push button for ``count`` changes."""
+    push_button(at, count).click().run()
+    assert not at.exception, at.exception
+    return at
 
 
 def metrics(at: AppTest) -> dict[str, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from emporix_data.client import EmporixClient
 from emporix_data.resources.customers import EXPAND_ALL, list_customers
-from tests.dashboard.helpers import edit, metrics, open_page
+from tests.dashboard.helpers import edit, metrics, open_page, push
 
 
 def test_mixin_and_address_columns_are_shown_and_a_mixin_value_filters_the_grid(app):
@@ -37,7 +37,7 @@ def test_a_mixin_edit_in_the_grid_keeps_the_other_fields_and_addresses_are_read_
     assert metrics(app) == {"Creates": 0, "Updates": 1, "Deletes": 0, "Invalid rows": 0}
     with EmporixClient(make_settings()) as client:
         (before,) = list_customers(client, q=f'customerNumber:"{number}"', expand=EXPAND_ALL)
-    next(b for b in app.button if b.label == "Push 1 changes").click().run()
+    push(app, 1)
     assert [s.value for s in app.success] == ["Last push: 1 applied, 0 failed, 0 conflicts."]
     with EmporixClient(make_settings()) as client:
         (after,) = list_customers(client, q=f'customerNumber:"{number}"', expand=EXPAND_ALL)

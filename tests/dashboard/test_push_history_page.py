@@ -5,14 +5,14 @@ from __future__ import annotations
 from emporix_data.client import EmporixClient
 from emporix_data.journal import Origin, open_journal
 from emporix_data.tables import load_table
-from tests.dashboard.helpers import edit, metrics, open_page
+from tests.dashboard.helpers import edit, metrics, open_page, push
 from tests.support import TenantApi
 
 
 def test_a_page_push_is_journaled_with_its_page_and_listed_in_push_history(app, journal_db):
     open_page(app, "customers")
     edit(app, "customers", edited_rows={0: {"firstName": "Journaled"}})
-    next(b for b in app.button if b.label == "Push 1 change").click().run()
+    push(app, 1)
     with open_journal(journal_db) as journal:
         history = journal.history()
     assert history[["resource", "source", "status", "applied"]].values.tolist() == [
@@ -67,7 +67,7 @@ def test_a_push_is_undone_from_push_history_after_review(app, make_settings):
         original = TenantApi(client).customer("00000001")["firstName"]
     open_page(app, "customers")
     edit(app, "customers", edited_rows={0: {"firstName": "To-Undo"}})
-    next(b for b in app.button if b.label == "Push 1 change").click().run()
+    push(app, 1)
 
     open_page(app, "push_history")
     app.button(key="history:plan").click().run()

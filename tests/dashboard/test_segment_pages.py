@@ -8,6 +8,7 @@ from emporix_data.resources.segment_memberships import list_segment_memberships
 from tests.dashboard.helpers import (
     metrics,
     open_page,
+    push,
     select_mode,
     selection_view,
     tick,
@@ -25,7 +26,7 @@ def test_pasted_customers_are_added_to_a_segment_and_pushed_in_bulk(app, admin, 
     app.button(key="memberships:add:go").click().run()
     assert metrics(app)["Creates"] == 3
     admin.reset_stats()
-    next(b for b in app.button if b.label == "Push 3 changes").click().run()
+    push(app, 3)
     assert [s.value for s in app.success] == ["Last push: 3 applied, 0 failed, 0 conflicts."]
     assert admin.count("PUT /customer-segment/{tenant}/segments/{segmentId}/customers/bulk") == 1
     with EmporixClient(make_settings()) as client:
@@ -69,7 +70,7 @@ def test_customers_selected_on_the_customers_page_are_added_to_a_segment_in_one_
     app.button(key="memberships:add:selected").click().run()
     assert metrics(app) == {"Creates": 3, "Updates": 0, "Deletes": 0, "Invalid rows": 0}
     admin.reset_stats()
-    next(b for b in app.button if b.label == "Push 3 changes").click().run()
+    push(app, 3)
     assert [s.value for s in app.success] == ["Last push: 3 applied, 0 failed, 0 conflicts."]
     assert admin.count("PUT /customer-segment/{tenant}/segments/{segmentId}/customers/bulk") == 1
     with EmporixClient(make_settings()) as client:
@@ -121,7 +122,7 @@ def test_selected_memberships_are_removed_as_pending_deletes_and_pushed_in_bulk(
     assert metrics(app) == {"Creates": 0, "Updates": 0, "Deletes": 2, "Invalid rows": 0}
     assert "0 rows selected" in [c.value for c in app.caption]
     admin.reset_stats()
-    next(b for b in app.button if b.label == "Push 2 changes").click().run()
+    push(app, 2)
     assert [s.value for s in app.success] == ["Last push: 2 applied, 0 failed, 0 conflicts."]
     assert admin.count("DELETE /customer-segment/{tenant}/segments/{segmentId}/customers/bulk") == 1
     with EmporixClient(make_settings()) as client:
@@ -149,7 +150,7 @@ def test_a_customer_in_several_legal_entities_gets_the_one_chosen(app, make_sett
     picker.set_value(entities[1]).run()
     app.button(key="memberships:entity:apply").click().run()
     assert metrics(app) == {"Creates": 1, "Updates": 0, "Deletes": 0, "Invalid rows": 0}
-    next(b for b in app.button if b.label == "Push 1 changes").click().run()
+    push(app, 1)
     with EmporixClient(make_settings()) as client:
         after = {
             m.customer.id: m.legalEntity.id if m.legalEntity else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from emporix_data.client import EmporixClient
 from emporix_data.export import frame_bytes
 from emporix_data.resources.customer_groups import list_customer_groups
-from tests.dashboard.helpers import choose_site, edit, metrics, open_page, table_state
+from tests.dashboard.helpers import choose_site, edit, metrics, open_page, push, table_state
 from tests.support import TenantApi
 
 
@@ -23,7 +23,7 @@ def test_site_selector_loads_the_sites_relations_and_pushes_to_its_path(
     customer = shown["customerId"].iloc[0]
     admin.reset_stats()
     edit(app, "customer-groups", edited_rows={0: {"groupId": "wholesale-outlet"}})
-    next(b for b in app.button if b.label == "Push 1 change").click().run()
+    push(app, 1)
     assert [s.value for s in app.success] == ["Last push: 1 applied, 0 failed, 0 conflicts."]
     assert admin.count("PUT /shipping/{tenant}/{site}/cgrelations/{customerId}") == 1
     assert f"/shipping/demo/outlet/cgrelations/{customer}" in admin.stats()["raw_paths"]

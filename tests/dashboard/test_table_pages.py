@@ -16,6 +16,8 @@ from tests.dashboard.helpers import (
     kept_plan,
     metrics,
     open_page,
+    push,
+    push_button,
     select_mode,
     selection_view,
     table_state,
@@ -38,7 +40,7 @@ def test_grid_edit_and_delete_are_reviewed_then_pushed_and_reloaded(app, sandbox
     open_page(app, "customers")
     edit(app, "customers", edited_rows={0: {"firstName": "Grid-Edited"}}, deleted_rows=[3])
     assert metrics(app) == {"Creates": 0, "Updates": 1, "Deletes": 1, "Invalid rows": 0}
-    next(b for b in app.button if b.label == "Push 2 changes").click().run()
+    push(app, 2)
     assert [s.value for s in app.success] == ["Last push: 2 applied, 0 failed, 0 conflicts."]
     with EmporixClient(make_settings()) as client:
         assert TenantApi(client).customer("00000001")["firstName"] == "Grid-Edited"
@@ -70,10 +72,10 @@ def test_edits_survive_a_filter_change(app):
 def test_more_than_20_deletes_need_a_typed_confirmation(app):
     open_page(app, "customers")
     edit(app, "customers", deleted_rows=list(range(21)))
-    push = next(b for b in app.button if b.label == "Push 21 changes")
-    assert push.disabled
+    button = push_button(app, 21)
+    assert button.disabled
     app.text_input[-1].set_value("DELETE 21").run()
-    assert not next(b for b in app.button if b.label == "Push 21 changes").disabled
+    assert not push_button(app, 21).disabled
 
 
 def test_bad_credentials_show_a_message_not_a_traceback(sandbox):
@@ -107,7 +109,7 @@ def test_failed_rows_stay_pending_with_the_apis_message(app, make_settings):
     edit(app, "customers", edited_rows={0: {"firstName": "Too late"}, 1: {"firstName": "Fine"}})
     with EmporixClient(make_settings()) as client:
         assert TenantApi(client).delete_customer("00000001") < 300
-    next(b for b in app.button if b.label == "Push 2 changes").click().run()
+    push(app, 2)
     assert next(w.value for w in app.warning).startswith("Last push: 1 applied, 1 failed")
     failed = app.dataframe[0].value
     assert failed["key"].tolist() == ["00000001"]
@@ -134,11 +136,11 @@ def test_an_edit_the_api_rejected_stays_pending_after_the_push(app, admin):
     open_page(app, "customers")
     edit(app, "customers", edited_rows={4: {"lastName": "Retry me"}})
     admin.queue({"kind": "500", "method": "PATCH", "count": 1})
-    next(b for b in app.button if b.label == "Push 1 change").click().run()
+    push(app, 1)
     assert next(w.value for w in app.warning).startswith("Last push: 0 applied, 1 failed")
     assert metrics(app)["Updates"] == 1
     assert app.dataframe[-1].value["new"].tolist() == ["Retry me"]
-    next(b for b in app.button if b.label == "Push 1 change").click().run()
+    push(app, 1)
     assert [s.value for s in app.success] == ["Last push: 1 applied, 0 failed, 0 conflicts."]
 
 

@@ -255,7 +255,7 @@ def test_findings_and_summary_frames_name_checks_keys_and_fixability():
             "check": "orphan-memberships",
             "resource": "segment-memberships",
             "key_columns": "segmentId / customerId / legalEntityId",
-            "keys": "S1 / GONE / ",
+            "keys": "S1 / GONE",
             "reason": "customer GONE does not exist (member of segment S1)",
             "fixable": True,
         },

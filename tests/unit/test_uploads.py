@@ -22,7 +22,7 @@ def customers(version: int = 1, first: str = "First", n: int = 4) -> LoadedTable
         }
         for i in range(n)
     ]
-    return LoadedTable(table, table.schema.to_frame(records), Documents({}))
+    return LoadedTable(table, table.schema, table.schema.to_frame(records), Documents({}))
 
 
 def as_file(frame: pd.DataFrame) -> pd.DataFrame:

@@ -26,7 +26,7 @@ def customers(n: int = 6) -> LoadedTable:
         }
         for i in range(n)
     ]
-    return LoadedTable(table, table.schema.to_frame(records), Documents({}))
+    return LoadedTable(table, table.schema, table.schema.to_frame(records), Documents({}))
 
 
 def test_a_value_set_for_some_rows_becomes_one_update_each():

@@ -29,7 +29,7 @@ def customers(n: int = 8) -> LoadedTable:
         }
         for i in range(n)
     ]
-    return LoadedTable(table, table.schema.to_frame(records), Documents({}))
+    return LoadedTable(table, table.schema, table.schema.to_frame(records), Documents({}))
 
 
 def test_the_editor_gets_a_filtered_slice_by_position_and_added_rows_become_creates():
