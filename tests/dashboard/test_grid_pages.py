@@ -35,7 +35,7 @@ def test_invalid_rows_stay_pending_after_a_push_and_the_banner_says_so(app):
     edit(app, "customers", edited_rows={0: {"lastName": "Sent"}, 1: {"contactEmail": "nope"}})
     push(app, 1)
     banner = "Last push: 1 applied, 0 failed, 0 conflicts, 1 invalid."
-    assert [w.value for w in app.warning][0] == banner
+    assert next(w.value for w in app.warning) == banner
     assert "1 invalid row was not pushed and is still pending." in [i.value for i in app.info]
     assert metrics(app) == {"Creates": 0, "Updates": 0, "Deletes": 0, "Invalid rows": 1}
     app.button(key="customers:dismiss-report").click().run()
