@@ -7,53 +7,42 @@ collects the valid ones; each step records the problems it finds as row errors.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from emporix_data.frames import Column, FrameSchema
-from emporix_data.keys import Key, joined_keys, key_text, key_tuples
+from emporix_data.frames import FrameSchema
+from emporix_data.keys import joined_keys, key_text, key_tuples
 from emporix_data.plan.cells import (
-    Cell,
     Mask,
-    bad_value_message,
-    broken_text_message,
     normalised_text,
-    typed_columns,
     without_broken_text,
 )
-from emporix_data.plan.collect import add_creates, add_deletes, add_rows_gone, add_updates, records
+from emporix_data.plan.collect import (
+    add_creates,
+    add_deletes,
+    add_rows_gone,
+    add_updates,
+    refused_cells,
+    row_errors,
+)
+from emporix_data.plan.edits import Edits, fill, read_edits
 from emporix_data.plan.loaded import LoadedRows, loaded_rows
 from emporix_data.plan.model import (
-    ACTION_COLUMN,
+    ACTING,
     ChangePlan,
     References,
     RowCheck,
-    RowError,
     RowFill,
     Source,
 )
 from emporix_data.plan.validation import (
     RowErrors,
-    check_actions,
     check_read_only,
-    check_unknown_columns,
-    read_actions,
-    row_name,
     validate_rows,
 )
-
-
-@dataclass(frozen=True)
-class Edits:
-    """The edited rows as the plan reads them."""
-
-    typed: pd.DataFrame  # the schema's columns the edit has, at their dtypes
-    columns: list[Column]  # those columns
-    actions: pd.Series  # each row's action, lower case
 
 
 @dataclass(frozen=True)
@@ -100,81 +89,22 @@ def build_plan(
     if missing:
         for label in edited.index:
             errors.add(label, missing[0], f"the table has no key column {missing[0]!r}")
-        plan.errors = _row_errors(errors, None, schema.key)
-        plan.refused_cells = _refused_cells(schema, edited, errors)
+        plan.errors = row_errors(errors, None, schema.key)
+        plan.refused_cells = refused_cells(schema, edited, errors)
         return plan
 
-    edits = _read_edits(schema, edited, broken, source, errors)
+    edits = read_edits(schema, edited, broken, source, errors)
     loaded = loaded_rows(schema, original)
     plan.notices += loaded.notices
-    edits = _fill(schema, edits, loaded, fills, references, plan, errors)
+    edits = fill(schema, edits, loaded, fills, references, plan, errors)
     keys = _check_keys(schema, edits, generated_keys, errors)
     exists = _match_to_original(schema, edits, keys, loaded, errors)
     targets = _targets(edits, keys, exists, _changed_cells(edits, keys, loaded, exists, errors))
     _validate(schema, edits, targets, references, checks, errors)
     _collect(plan, source, edits, keys, loaded, targets, errors)
-    plan.errors = _row_errors(errors, edits.typed, schema.key)
-    plan.refused_cells = _refused_cells(schema, edited, errors)
+    plan.errors = row_errors(errors, edits.typed, schema.key)
+    plan.refused_cells = refused_cells(schema, edited, errors)
     return plan
-
-
-def _read_edits(
-    schema: FrameSchema,
-    edited: pd.DataFrame,
-    broken: Sequence[Cell],
-    source: Source,
-    errors: RowErrors,
-) -> Edits:
-    """Read the actions and type the cells; refuse text that was broken (``broken``, now
-    replaced) or will not convert, cells in columns the resource does not have, and
-    actions there are none of.
-
-    A row the file says to ignore is left alone: nothing in it is checked.
-    """
-    actions = read_actions(edited, source)
-    checked: Mask = (actions != "ignore").to_numpy(dtype=bool)
-    for cell in broken:
-        if checked[edited.index.get_loc(cell.label)]:
-            value = edited.at[cell.label, cell.column]
-            errors.add(cell.label, cell.column, broken_text_message(value))
-    columns = [c for c in schema.columns if c.name in edited.columns]
-    typed = typed_columns(edited, columns, checked)
-    for cell in typed.unconverted:
-        value = edited.at[cell.label, cell.column]
-        errors.add(cell.label, cell.column, bad_value_message(schema.by_name[cell.column], value))
-    check_unknown_columns(schema, edited[checked], errors)
-    check_actions(edited, actions, errors)
-    return Edits(typed.frame, columns, actions)
-
-
-def _fill(
-    schema: FrameSchema,
-    edits: Edits,
-    loaded: LoadedRows,
-    fills: Sequence[RowFill],
-    references: References,
-    plan: ChangePlan,
-    errors: RowErrors,
-) -> Edits:
-    """Let the resource complete blank cells (a B2B member's only legal entity) of the
-    rows to act on that are not rows as loaded: a row whose key was loaded keeps it, so
-    filling a key never turns an existing row into another one."""
-    if not fills:
-        return edits
-    typed = edits.typed
-    acting = edits.actions.isin(("upsert", "update", "create", "delete")).to_numpy(dtype=bool)
-    as_loaded = joined_keys(typed, schema.key).isin(loaded.keys[loaded.addressable].to_numpy())
-    rows = typed[acting & ~as_loaded.to_numpy(dtype=bool)]
-    for fill in fills:
-        filled = fill(rows, references)
-        for name, values in filled.cells.items():
-            if len(values):
-                typed = typed.copy() if typed is edits.typed else typed
-                typed.loc[values.index, name] = values
-        plan.notices += filled.notices
-        for label, name, message in filled.problems:
-            errors.add(label, name, message)
-    return Edits(typed, edits.columns, edits.actions)
 
 
 def _check_keys(
@@ -183,7 +113,7 @@ def _check_keys(
     """Keys are complete, blank where allowed (new rows with a generated key), or invalid;
     a key given to two edited rows blocks both."""
     typed = edits.typed
-    active = edits.actions.isin(("upsert", "update", "create", "delete")).to_numpy(dtype=bool)
+    active = edits.actions.isin(ACTING).to_numpy(dtype=bool)
     invalid: Mask = np.zeros(len(typed), dtype=bool)
     for name in schema.key:
         missing: Mask = typed[name].isna().to_numpy(dtype=bool)
@@ -297,29 +227,3 @@ def _collect(
         kept = keys.joined[keys.keyed].to_numpy()
         gone: Mask = ~loaded.keys.isin(kept).to_numpy(dtype=bool) & loaded.addressable
         add_rows_gone(plan, loaded.frame[gone])
-
-
-def _refused_cells(
-    schema: FrameSchema, edited: pd.DataFrame, errors: RowErrors
-) -> dict[str, dict[str, Any]]:
-    """The refused rows' cells as edited (the schema's columns and ``_action``), by row
-    name: what an error file gives back to fix."""
-    names = [name for name in [*schema.names, ACTION_COLUMN] if name in edited.columns]
-    labels = [label for label in errors.by_label if label in edited.index]
-    rows = records(edited.loc[labels, names], names)
-    return {row_name(label): cells for label, cells in zip(labels, rows, strict=True)}
-
-
-def _row_errors(
-    errors: RowErrors, typed: pd.DataFrame | None, key: Sequence[str]
-) -> list[RowError]:
-    """The errors found, row by row, each with its row's key where ``typed`` has one."""
-    keys: dict[Hashable, Key] = {}
-    if typed is not None:
-        failed = typed[typed.index.isin(list(errors.by_label))]
-        keys = dict(zip(failed.index, key_tuples(failed, key), strict=True))
-    return [
-        RowError(row_name(label), keys.get(label), problem.column, problem.message)
-        for label, problems in errors.by_label.items()
-        for problem in problems
-    ]

@@ -1,19 +1,20 @@
-"""Valid rows -> the plan's ``RowChange``s: what each create, update and delete carries.
+"""Valid rows -> the plan's ``RowChange``s: what each create, update and delete carries;
+refused rows -> the plan's row errors, and their cells as edited (for error files).
 
 Rows are read out column-wise, once: per-row ``.loc`` would dominate large plans.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 import pandas as pd
 
-from emporix_data.frames import Column
+from emporix_data.frames import Column, FrameSchema
 from emporix_data.keys import Key, key_text, key_tuples
-from emporix_data.plan.model import ChangePlan, FieldChange, RowChange
-from emporix_data.plan.validation import row_name
+from emporix_data.plan.model import ACTION_COLUMN, ChangePlan, FieldChange, RowChange, RowError
+from emporix_data.plan.validation import RowErrors, row_name
 
 
 def add_creates(plan: ChangePlan, rows: pd.DataFrame, columns: Sequence[Column]) -> None:
@@ -75,3 +76,27 @@ def records(frame: pd.DataFrame, names: list[str]) -> list[dict[str, Any]]:
 
 def _key(values: dict[str, Any], key: Sequence[str]) -> Key:
     return tuple(values[name] for name in key)
+
+
+def refused_cells(
+    schema: FrameSchema, edited: pd.DataFrame, errors: RowErrors
+) -> dict[str, dict[str, Any]]:
+    """The refused rows' cells as edited (the schema's columns and ``_action``), by row
+    name: what an error file gives back to fix."""
+    names = [name for name in [*schema.names, ACTION_COLUMN] if name in edited.columns]
+    labels = [label for label in errors.by_label if label in edited.index]
+    rows = records(edited.loc[labels, names], names)
+    return {row_name(label): cells for label, cells in zip(labels, rows, strict=True)}
+
+
+def row_errors(errors: RowErrors, typed: pd.DataFrame | None, key: Sequence[str]) -> list[RowError]:
+    """The errors found, row by row, each with its row's key where ``typed`` has one."""
+    keys: dict[Hashable, Key] = {}
+    if typed is not None:
+        failed = typed[typed.index.isin(list(errors.by_label))]
+        keys = dict(zip(failed.index, key_tuples(failed, key), strict=True))
+    return [
+        RowError(row_name(label), keys.get(label), problem.column, problem.message)
+        for label, problems in errors.by_label.items()
+        for problem in problems
+    ]

@@ -18,7 +18,9 @@ from emporix_data.values import is_missing
 
 ACTION_COLUMN = "_action"
 ERROR_COLUMN = "_error"  # written into error files; ignored when they are read back
+# What a file may say to do with a row; all but ``ignore`` act on it.
 ACTIONS = ("upsert", "update", "create", "delete", "ignore")
+ACTING = ACTIONS[:-1]
 Source = Literal["grid", "file"]
 Kind = Literal["create", "update", "delete"]
 
