@@ -24,7 +24,7 @@ from emporix_data.plan import (
     Source,
     build_plan,
 )
-from emporix_data.resources import contact_assignments, customer_groups, customers
+from emporix_data.resources import contact_assignments, customer_groups, customers, membership_rules
 from emporix_data.resources import segment_memberships as memberships
 
 # Every record of a table, as the API gives it.
@@ -127,8 +127,8 @@ TABLES: dict[str, ResourceTable] = {
             memberships.write_operations,
             memberships.read_memberships,
             references=("customers", "legal_entities", "segments", "b2b_customers"),
-            checks=(memberships.b2b_members_need_a_legal_entity,),
-            fills=(memberships.fill_the_only_legal_entity,),
+            checks=(membership_rules.b2b_members_need_a_legal_entity,),
+            fills=(membership_rules.fill_the_only_legal_entity,),
         ),
         ResourceTable(
             "customer-groups",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,21 @@ SIZES = {"customers": 120, "segments": 3}
 def sandbox_admin(sandbox: RunningSandbox) -> SandboxAdmin:
     """The sandbox's admin routes; a reset reseeds the tests' small tenant (``SIZES``)."""
     return SandboxAdmin(sandbox.url, seed_sizes=SIZES)
+
+
+def tenant_env(sandbox: RunningSandbox, **extra: str) -> dict[str, str]:
+    """The environment of a process (the CLI, the dashboard) pointed at ``sandbox`` as
+    its tenant: this one's, without its EMPORIX_* variables, plus the sandbox's and
+    ``extra``."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("EMPORIX_")}
+    env.update(
+        EMPORIX_API_URL=sandbox.url,
+        EMPORIX_TENANT=sandbox.config.tenant,
+        EMPORIX_CLIENT_ID=sandbox.config.client_id,
+        EMPORIX_CLIENT_SECRET=sandbox.config.client_secret,
+        **extra,
+    )
+    return env
 
 
 def sandbox_settings(sandbox: RunningSandbox, **overrides: Any) -> Settings:

@@ -14,8 +14,8 @@ from emporix_data.workspace.state import (
     Selection,
     SiteChoice,
     TableState,
-    UploadedFile,
 )
+from emporix_data.workspace.uploads import UploadedFile
 from emporix_data.workspace.views import FilterChoice, ViewStore
 from emporix_data.workspace.working_copy import PlanCache, PlanInputs, Workspace
 

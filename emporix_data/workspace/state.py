@@ -8,7 +8,7 @@ that two sites of one table never share a widget.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
@@ -17,19 +17,12 @@ import numpy as np
 import pandas as pd
 
 from emporix_data.filters import TableFilter, filter_mask, search_text
-from emporix_data.frames import FrameSchema
 from emporix_data.keys import Key
-from emporix_data.mapping import (
-    ColumnMapping,
-    Directory,
-    MappedFile,
-    MappingReport,
-    map_file,
-    map_headers,
-)
+from emporix_data.mapping import Directory
 from emporix_data.push import PushReport
 from emporix_data.tables import LoadedTable
 from emporix_data.workspace.editor import EditorState
+from emporix_data.workspace.uploads import UploadedFile
 from emporix_data.workspace.views import FilterChoice
 from emporix_data.workspace.working_copy import Workspace
 
@@ -63,57 +56,6 @@ class SearchText:
 
     frame: pd.DataFrame
     text: pd.Series
-
-
-@dataclass(eq=False)
-class UploadedFile:
-    """An uploaded file, read once: its rows under its own headers, the automatic mapping,
-    the columns chosen for its headers (starting as the automatic ones), and the rows it
-    maps to, kept while the choice stays the same (so the plan is not built again)."""
-
-    file_id: str
-    name: str
-    frame: pd.DataFrame
-    schema: FrameSchema
-    automatic: MappingReport
-    choices: dict[str, str] = field(default_factory=dict)
-    mapped: MappedFile | None = None
-
-    @classmethod
-    def read(
-        cls, file_id: str, name: str, frame: pd.DataFrame, schema: FrameSchema
-    ) -> UploadedFile:
-        automatic = map_headers(list(frame.columns), schema)
-        return cls(file_id, name, frame, schema, automatic, dict(automatic.chosen().columns))
-
-    @property
-    def headers(self) -> list[str]:
-        return [str(header) for header in self.frame.columns]
-
-    def choose(self, choices: Mapping[str, str]) -> None:
-        """Use these columns for the headers from now on ("" ignores a header)."""
-        if dict(choices) != self.choices:
-            self.choices = dict(choices)
-            self.mapped = None
-
-    def report(self) -> MappingReport:
-        """The mapping chosen, each header's ``how`` as automatic where it was kept."""
-        chosen = map_headers(self.headers, self.schema, ColumnMapping(self.choices))
-        return chosen.explained_by(self.automatic)
-
-    def rows(self, directory: Callable[[], Directory], site: str | None) -> MappedFile:
-        """The rows to plan (of ``site`` only, on a per-site table), mapped once per choice;
-        raises ``MappingError`` when they cannot be (no key column)."""
-        if self.mapped is None:
-            self.mapped = map_file(
-                self.frame,
-                self.schema,
-                self.report(),
-                directory,
-                site=site,
-                other_sites_left_out=True,
-            )
-        return self.mapped
 
 
 @dataclass

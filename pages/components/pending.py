@@ -12,9 +12,9 @@ from pandas.io.formats.style import Styler
 
 from emporix_data.tables import TABLES, ResourceTable
 from emporix_data.workspace import MARK_COLUMN, TableState
-from pages.common import count_of, get_connection
+from pages.common import count_of
 from pages.components.grid import column_config, fold_grid
-from pages.components.state import kept_expander
+from pages.components.state import kept_expander, table_states
 
 SHOWN_LIMIT = 1_000  # pending rows drawn with their cells marked
 MARKED = "background-color: rgba(255, 193, 7, 0.28)"
@@ -101,12 +101,7 @@ class PendingSign:
         self.refresh()
 
     def refresh(self) -> None:
-        tenant = get_connection().settings.tenant
-        lines = [
-            (state, state.work.pending().count)
-            for state in st.session_state.values()
-            if isinstance(state, TableState) and state.tenant == tenant and state.workspace
-        ]
+        lines = [(state, state.work.pending().count) for state in table_states() if state.workspace]
         lines = [(state, count) for state, count in lines if count]
         if not lines:
             self.slot.empty()

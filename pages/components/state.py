@@ -87,13 +87,16 @@ def report_table_state(name: str) -> TableState:
     return _kept(state_key(name, settings.tenant, site), TableState(name, settings.tenant, site))
 
 
-def table_states(name: str) -> list[TableState]:
-    """Every kept state of ``name`` for the connected tenant, one per site."""
+def table_states(name: str | None = None) -> list[TableState]:
+    """Every kept state of ``name`` (default: of every table) for the connected tenant,
+    one per site."""
     tenant = get_connection().settings.tenant
     return [
         value
         for value in st.session_state.values()
-        if isinstance(value, TableState) and value.name == name and value.tenant == tenant
+        if isinstance(value, TableState)
+        and value.tenant == tenant
+        and (name is None or value.name == name)
     ]
 
 
@@ -128,13 +131,14 @@ def kept_expander(label: str, key: str, icon: str | None = None) -> Any:
     when its label changes (which makes it a new element): its state is tracked, and
     handed to the new one as ``expanded``. Only then: a changed ``expanded`` makes a new
     element too, which would redraw what is being typed into it."""
-    drawn = f"{key}:drawn"
-    last = st.session_state.get(drawn)
-    if key not in st.session_state:  # first shown, or not shown in the last run
+    drawn: dict[str, tuple[str, bool]] = _kept("expanders:drawn", {})
+    now = st.session_state.get(key)  # None: first shown, or not shown in the last run
+    last = drawn.get(key)
+    if now is None:
         expanded = False
-    elif isinstance(last, tuple) and last[0] == label:
-        expanded = bool(last[1])
+    elif last is not None and last[0] == label:
+        expanded = last[1]
     else:
-        expanded = bool(st.session_state[key])
-    st.session_state[drawn] = (label, expanded)
+        expanded = bool(now)
+    drawn[key] = (label, expanded)
     return st.expander(label, expanded=expanded, key=key, on_change="rerun", icon=icon)

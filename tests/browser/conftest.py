@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from emporix_data.dashboard_process import CHROMIUM_FLAGS, chromium_executable, streamlit_app
+from tests.support import tenant_env
 
 
 @pytest.fixture(scope="module")
@@ -40,15 +41,7 @@ def dashboard_url(
 @pytest.fixture(scope="module")
 def tenant_dashboard_url(sandbox, journal_db: Path, data_dir: Path) -> Iterator[str]:
     """The dashboard configured (EMPORIX_* variables) for the test sandbox as its tenant."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EMPORIX_")}
-    env.update(
-        EMPORIX_API_URL=sandbox.url,
-        EMPORIX_TENANT=sandbox.config.tenant,
-        EMPORIX_CLIENT_ID=sandbox.config.client_id,
-        EMPORIX_CLIENT_SECRET=sandbox.config.client_secret,
-        EMPORIX_JOURNAL_DB=str(journal_db),
-        EMPORIX_DATA_DIR=str(data_dir),
-    )
+    env = tenant_env(sandbox, EMPORIX_JOURNAL_DB=str(journal_db), EMPORIX_DATA_DIR=str(data_dir))
     with streamlit_app(env) as url:
         yield url
 

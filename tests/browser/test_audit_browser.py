@@ -3,17 +3,13 @@ and a fix going through review and push."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from emporix_data.client import EmporixClient
-from emporix_data.dashboard_process import CHROMIUM_FLAGS, chromium_executable, streamlit_app
 from emporix_data.journal import open_journal
 from emporix_data.tables import load_table
+from tests.browser.ui import settled
 from tests.support import ROOT, TenantApi
 
 OUTPUT = ROOT / "test-output"
@@ -21,55 +17,12 @@ pytestmark = pytest.mark.browser
 OUTPUT.mkdir(exist_ok=True)
 
 
-@pytest.fixture(scope="module")
-def journal_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("journal") / "journal.db"
-
-
-@pytest.fixture(scope="module")
-def dashboard_url(sandbox, journal_db: Path) -> Iterator[str]:
-    """The dashboard configured (EMPORIX_* variables) for the test sandbox as its tenant."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EMPORIX_")}
-    env.update(
-        EMPORIX_API_URL=sandbox.url,
-        EMPORIX_TENANT=sandbox.config.tenant,
-        EMPORIX_CLIENT_ID=sandbox.config.client_id,
-        EMPORIX_CLIENT_SECRET=sandbox.config.client_secret,
-        EMPORIX_JOURNAL_DB=str(journal_db),
-    )
-    with streamlit_app(env) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium_executable(), args=CHROMIUM_FLAGS
-        )
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, accept_downloads=True)
-    yield context.new_page()
-    context.close()
-
-
-def settled(page: Page) -> None:
-    expect(
-        page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')
-    ).to_be_attached(timeout=60_000)
-
-
 def card_count(page: Page, check: str):
     return page.locator(f".st-key-audit-card-{check}").get_by_test_id("stMetricValue")
 
 
 def test_the_page_counts_findings_and_a_fix_goes_through_review_and_push(
-    page: Page, dashboard_url, admin, make_settings, journal_db
+    page: Page, tenant_dashboard_url, admin, make_settings, journal_db
 ):
     with EmporixClient(make_settings()) as client:
         tenant = TenantApi(client)
@@ -82,7 +35,7 @@ def test_the_page_counts_findings_and_a_fix_goes_through_review_and_push(
         assert tenant.delete_customer(gone) in (202, 204)
         assert tenant.patch_customer(second, {"contactEmail": email.upper()}) == 200
 
-    page.goto(f"{dashboard_url}/data_quality")
+    page.goto(f"{tenant_dashboard_url}/data_quality")
     expect(page.get_by_role("heading", name="Data quality")).to_be_visible(timeout=60_000)
     expect(card_count(page, "orphan-memberships")).to_have_text(str(orphans), timeout=60_000)
     expect(card_count(page, "duplicate-emails")).to_have_text("1")

@@ -5,65 +5,24 @@ with openpyxl."""
 from __future__ import annotations
 
 import io
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from emporix_data.client import EmporixClient
-from emporix_data.dashboard_process import CHROMIUM_FLAGS, chromium_executable, streamlit_app
 from emporix_data.resources.customers import CUSTOMER_SCHEMA, list_customers
 from emporix_data.resources.segment_memberships import list_segment_memberships
 from emporix_data.resources.segments import list_segments
+from tests.browser.ui import settled
 from tests.support import ROOT, TenantApi
 
 OUTPUT = ROOT / "test-output"
 pytestmark = pytest.mark.browser
 SEGMENT = "SEG002"
-
-
-@pytest.fixture(scope="module")
-def dashboard_url(sandbox, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The dashboard configured for the test sandbox, with files of its own."""
-    folder = tmp_path_factory.mktemp("mapping-dashboard")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EMPORIX_")}
-    env.update(
-        EMPORIX_API_URL=sandbox.url,
-        EMPORIX_TENANT=sandbox.config.tenant,
-        EMPORIX_CLIENT_ID=sandbox.config.client_id,
-        EMPORIX_CLIENT_SECRET=sandbox.config.client_secret,
-        EMPORIX_DATA_DIR=str(folder),
-    )
-    with streamlit_app(env) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium_executable(), args=CHROMIUM_FLAGS
-        )
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, accept_downloads=True)
-    yield context.new_page()
-    context.close()
-
-
-def settled(page: Page) -> None:
-    expect(
-        page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')
-    ).to_be_attached(timeout=60_000)
 
 
 def open_table(page: Page, url: str, path: str, *, files: bool = True) -> None:
@@ -95,7 +54,7 @@ def choose(page: Page, header: str, option: str) -> None:
 
 
 def test_members_by_segment_name_and_e_mail_are_mapped_looked_up_and_pushed(
-    page: Page, dashboard_url, admin, make_settings, tmp_path
+    page: Page, tenant_dashboard_url, admin, make_settings, tmp_path
 ):
     with EmporixClient(make_settings()) as client:
         members = {m.customer.id for m in list_segment_memberships(client, SEGMENT)}
@@ -107,7 +66,7 @@ def test_members_by_segment_name_and_e_mail_are_mapped_looked_up_and_pushed(
     path = tmp_path / "members.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    open_table(page, dashboard_url, "segment_memberships")
+    open_table(page, tenant_dashboard_url, "segment_memberships")
     upload(page, path)
     expect(page.get_by_role("combobox", name="Segment name")).to_have_value(
         "segmentName · Segment name"
@@ -129,11 +88,11 @@ def test_members_by_segment_name_and_e_mail_are_mapped_looked_up_and_pushed(
 
 
 def test_customer_number_and_last_name_update_last_names(
-    page: Page, dashboard_url, admin, make_settings, tmp_path
+    page: Page, tenant_dashboard_url, admin, make_settings, tmp_path
 ):
     path = tmp_path / "names.csv"
     path.write_text("Customer Number,Last Name\n00000008,Browser-Eight\n", encoding="utf-8")
-    open_table(page, dashboard_url, "customers")
+    open_table(page, tenant_dashboard_url, "customers")
     upload(page, path)
     expect(page.get_by_text("No header is ignored.")).to_be_visible()
     expect(metric(page, "Updates")).to_contain_text("1")
@@ -144,11 +103,11 @@ def test_customer_number_and_last_name_update_last_names(
 
 
 def test_a_file_without_its_key_is_stopped_until_its_headers_are_chosen(
-    page: Page, dashboard_url, admin, make_settings, tmp_path
+    page: Page, tenant_dashboard_url, admin, make_settings, tmp_path
 ):
     path = tmp_path / "kunden.csv"
     path.write_text("Kundennummer,Nachname\n00000009,Browser-Neun\n", encoding="utf-8")
-    open_table(page, dashboard_url, "customers")
+    open_table(page, tenant_dashboard_url, "customers")
     upload(page, path)
     expect(page.get_by_text("the file has no column for customerNumber")).to_be_visible()
     expect(page.get_by_role("button", name=re.compile(r"^Push "))).to_have_count(0)
@@ -163,9 +122,9 @@ def test_a_file_without_its_key_is_stopped_until_its_headers_are_chosen(
 
 
 def test_an_xlsx_export_opens_with_typed_dates_a_styled_header_and_no_stray_apostrophes(
-    page: Page, dashboard_url, admin
+    page: Page, tenant_dashboard_url, admin
 ):
-    open_table(page, dashboard_url, "customers")
+    open_table(page, tenant_dashboard_url, "customers")
     with page.expect_download() as download_info:
         page.get_by_role("button", name="XLSX", exact=True).click()
     download = download_info.value
@@ -186,8 +145,8 @@ def test_an_xlsx_export_opens_with_typed_dates_a_styled_header_and_no_stray_apos
     assert any(text.startswith("+") for text in texts)
 
 
-def test_a_filtered_download_is_named_after_its_filter(page: Page, dashboard_url, admin):
-    open_table(page, dashboard_url, "customers", files=False)
+def test_a_filtered_download_is_named_after_its_filter(page: Page, tenant_dashboard_url, admin):
+    open_table(page, tenant_dashboard_url, "customers", files=False)
     page.get_by_test_id("stExpander").filter(has_text="Filters").locator("summary").click()
     search = page.get_by_label("Search all columns")
     search.fill("0000001")

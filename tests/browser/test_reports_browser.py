@@ -4,64 +4,22 @@ links and labels."""
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from emporix_data.client import EmporixClient
-from emporix_data.dashboard_process import CHROMIUM_FLAGS, chromium_executable, streamlit_app
 from emporix_data.resources.customers import list_customers
 from emporix_data.resources.segments import list_segments
+from tests.browser.ui import settled
 from tests.support import ROOT
 
 OUTPUT = ROOT / "test-output"
 pytestmark = pytest.mark.browser
 OUTPUT.mkdir(exist_ok=True)
-
-
-@pytest.fixture(scope="module")
-def dashboard_url(sandbox, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The dashboard configured (EMPORIX_* variables) for the test sandbox as its tenant."""
-    folder = tmp_path_factory.mktemp("reports-browser")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EMPORIX_")}
-    env.update(
-        EMPORIX_API_URL=sandbox.url,
-        EMPORIX_TENANT=sandbox.config.tenant,
-        EMPORIX_CLIENT_ID=sandbox.config.client_id,
-        EMPORIX_CLIENT_SECRET=sandbox.config.client_secret,
-        EMPORIX_JOURNAL_DB=str(folder / "journal.db"),
-        EMPORIX_REPORTS_DIR=str(folder / "reports"),
-    )
-    with streamlit_app(env) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium_executable(), args=CHROMIUM_FLAGS
-        )
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, accept_downloads=True)
-    yield context.new_page()
-    context.close()
-
-
-def settled(page: Page) -> None:
-    expect(
-        page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')
-    ).to_be_attached(timeout=60_000)
 
 
 def choose(page: Page, box: str, option: str) -> None:
@@ -73,12 +31,12 @@ def choose(page: Page, box: str, option: str) -> None:
 
 
 def test_a_builtin_report_and_a_group_by_built_without_sql(
-    page: Page, dashboard_url, admin, make_settings
+    page: Page, tenant_dashboard_url, admin, make_settings
 ):
     with EmporixClient(make_settings()) as client:
         customers = list_customers(client)
         segments = {segment.display_name for segment in list_segments(client)}
-    page.goto(f"{dashboard_url}/reports")
+    page.goto(f"{tenant_dashboard_url}/reports")
     expect(page.get_by_role("heading", name="Reports")).to_be_visible(timeout=60_000)
     settled(page)
     choose(page, ".st-key-reports-saved", "Segment sizes (segment_sizes)")
@@ -110,8 +68,10 @@ def test_a_builtin_report_and_a_group_by_built_without_sql(
     assert dict(zip(frame["businessModel"], frame["count"], strict=True)) == expected.to_dict()
 
 
-def test_an_overview_tile_opens_its_report_and_no_label_is_clipped(page: Page, dashboard_url):
-    page.goto(dashboard_url)
+def test_an_overview_tile_opens_its_report_and_no_label_is_clipped(
+    page: Page, tenant_dashboard_url
+):
+    page.goto(tenant_dashboard_url)
     settled(page)
     expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=60_000)
     clipped = page.evaluate(

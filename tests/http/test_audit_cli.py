@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -12,7 +11,7 @@ import pandas as pd
 import pytest
 
 from emporix_data.tables import load_table
-from tests.support import TenantApi
+from tests.support import TenantApi, tenant_env
 
 CLI = str(Path(sys.executable).parent / "emporix-data")
 
@@ -20,15 +19,10 @@ CLI = str(Path(sys.executable).parent / "emporix-data")
 @pytest.fixture
 def cli_env(sandbox, admin, tmp_path) -> dict[str, str]:
     """The command's environment: the test sandbox (freshly reset) and a journal."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EMPORIX_")}
-    env.update(
-        EMPORIX_API_URL=sandbox.url,
-        EMPORIX_TENANT=sandbox.config.tenant,
-        EMPORIX_CLIENT_ID=sandbox.config.client_id,
-        EMPORIX_CLIENT_SECRET=sandbox.config.client_secret,
+    return tenant_env(
+        sandbox,
         EMPORIX_JOURNAL_DB=str(tmp_path / "journal.db"),
     )
-    return env
 
 
 def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -4,7 +4,6 @@ segments by name, a file without its key stopped before anything is sent."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +15,7 @@ from emporix_data.resources.customers import list_customers
 from emporix_data.resources.segment_memberships import list_segment_memberships
 from emporix_data.resources.segments import list_segments
 from emporix_data.sandbox.admin_client import SandboxAdmin
-from tests.support import TenantApi
+from tests.support import TenantApi, tenant_env
 
 CLI = str(Path(sys.executable).parent / "emporix-data")
 SEGMENT = "SEG002"
@@ -25,16 +24,11 @@ SEGMENT = "SEG002"
 @pytest.fixture
 def env(sandbox, admin: SandboxAdmin, tmp_path: Path) -> dict[str, str]:
     """The variables that point the command at the freshly reset test sandbox."""
-    values = {k: v for k, v in os.environ.items() if not k.startswith("EMPORIX_")}
-    values.update(
-        EMPORIX_API_URL=sandbox.url,
-        EMPORIX_TENANT=sandbox.config.tenant,
-        EMPORIX_CLIENT_ID=sandbox.config.client_id,
-        EMPORIX_CLIENT_SECRET=sandbox.config.client_secret,
+    return tenant_env(
+        sandbox,
         EMPORIX_JOURNAL_DB=str(tmp_path / "journal.db"),
         COLUMNS="200",
     )
-    return values
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

@@ -7,7 +7,6 @@ refusals and mistakes, which end before anything loads, run the same app in proc
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import httpx
@@ -18,6 +17,7 @@ from typer.testing import CliRunner
 from emporix_data.cli import app
 from emporix_data.export import read_table_file
 from tests.http.test_cli import run_cli
+from tests.support import tenant_env
 
 TENANT = "demo"
 
@@ -25,15 +25,10 @@ TENANT = "demo"
 @pytest.fixture
 def env(sandbox, admin, tmp_path: Path) -> dict[str, str]:
     """The command's environment: the test sandbox as the tenant, a reports folder."""
-    values = {k: v for k, v in os.environ.items() if not k.startswith("EMPORIX_")}
-    values.update(
-        EMPORIX_API_URL=sandbox.url,
-        EMPORIX_TENANT=sandbox.config.tenant,
-        EMPORIX_CLIENT_ID=sandbox.config.client_id,
-        EMPORIX_CLIENT_SECRET=sandbox.config.client_secret,
+    return tenant_env(
+        sandbox,
         EMPORIX_REPORTS_DIR=str(tmp_path / "reports"),
     )
-    return values
 
 
 def api_total(api: httpx.Client, path: str) -> int:

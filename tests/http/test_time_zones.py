@@ -3,13 +3,13 @@ either side of the date line (UTC+14 and UTC-11), both ways, CSV and XLSX."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
 import pytest
 
 from tests.http.test_cli import run_cli
+from tests.support import tenant_env
 
 KIRITIMATI, PAGO_PAGO = "Pacific/Kiritimati", "Pacific/Pago_Pago"
 NOTHING = "0 to create, 0 to update, 0 to delete, 0 invalid rows"
@@ -17,15 +17,10 @@ NOTHING = "0 to create, 0 to update, 0 to delete, 0 invalid rows"
 
 @pytest.fixture
 def environment(sandbox, admin, tmp_path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EMPORIX_")}
-    env.update(
-        EMPORIX_API_URL=sandbox.url,
-        EMPORIX_TENANT=sandbox.config.tenant,
-        EMPORIX_CLIENT_ID=sandbox.config.client_id,
-        EMPORIX_CLIENT_SECRET=sandbox.config.client_secret,
+    return tenant_env(
+        sandbox,
         EMPORIX_JOURNAL_DB=str(tmp_path / "journal.db"),
     )
-    return env
 
 
 @pytest.mark.parametrize("suffix", ["csv", "xlsx"])
