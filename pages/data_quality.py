@@ -37,6 +37,7 @@ if found:
         file_name="audit-findings.csv",
         mime=MEDIA_TYPES["csv"],
         key="audit:download-all",
+        on_click="ignore",  # a rerun could drop the file before it is fetched
     )
 for result in state.results:
     check_card(state, result)

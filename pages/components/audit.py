@@ -83,6 +83,7 @@ def check_card(state: AuditState, result: CheckResult) -> None:
             file_name=f"audit-{check.name}.csv",
             mime=MEDIA_TYPES["csv"],
             key=f"audit:download:{check.name}",
+            on_click="ignore",  # a rerun could drop the file before it is fetched
         )
         if not check.fixable:
             return

@@ -38,6 +38,7 @@ def files_section(
                 file_name=export_file_name(state.name, fmt, date.today(), hint),
                 mime=MEDIA_TYPES[fmt],
                 key=state.widget_key(f"download:{fmt}"),
+                on_click="ignore",  # a rerun could drop the file before it is fetched
             )
         upload = st.file_uploader(
             "Upload an edited CSV or XLSX, or one from another system: its columns are "
