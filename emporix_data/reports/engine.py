@@ -13,6 +13,7 @@ limit) and registered as an Arrow table, so that every later query over it is a 
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Mapping
@@ -230,11 +231,19 @@ class ReportEngine:
             raise ReportError(f"A report is one query; this text holds {len(statements)}")
         kind = statements[0].type
         if kind != duckdb.StatementType.SELECT:
-            name = kind.name.removeprefix("VARIABLE_").replace("_", " ")
-            raise ReportError(f"Refused: a report runs one SELECT query, not {name}")
+            raise ReportError(
+                f"Refused: a report runs one SELECT query, not {_first_word(statements[0])}"
+            )
 
     def _interrupt(self, token: object) -> None:
         """Interrupt the query ``token`` names, only if it is still the one running."""
         with self._watch_lock:
             if self._running is token:
                 self._connection.interrupt()
+
+
+def _first_word(statement: duckdb.Statement) -> str:
+    """The statement's own first word (INSTALL, PRAGMA: DuckDB's kind says LOAD, SET)."""
+    text = re.sub(r"--[^\n]*|/\*.*?\*/", " ", statement.query, flags=re.DOTALL)
+    word = re.search(r"[A-Za-z]+", text)
+    return word.group().upper() if word else statement.type.name
