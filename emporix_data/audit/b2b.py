@@ -7,8 +7,6 @@ Which legal entities a customer belongs to is read from the contact assignments
 
 from __future__ import annotations
 
-import pandas as pd
-
 from emporix_data.audit.lookups import (
     CONTACT_ASSIGNMENTS,
     CUSTOMERS,
@@ -22,7 +20,7 @@ from emporix_data.audit.lookups import (
     row_keys,
     single_row_findings,
 )
-from emporix_data.audit.model import Finding, Frames
+from emporix_data.audit.model import Finding, Frames, fix_rows
 from emporix_data.plan import ACTION_COLUMN, ChangePlan, References
 from emporix_data.resources.segment_memberships import MEMBERSHIP_SCHEMA
 from emporix_data.tables import LoadedTable
@@ -72,7 +70,7 @@ def fix_b2b_memberships(loaded: LoadedTable, frames: Frames, findings: list[Find
         (entity,) = entities[customer]
         lines.append((segment, customer, None, "delete"))
         lines.append((segment, customer, entity, "upsert"))
-    edited = pd.DataFrame(lines, columns=[*MEMBERSHIP_SCHEMA.key, ACTION_COLUMN], dtype="string")
+    edited = fix_rows(lines, [*MEMBERSHIP_SCHEMA.key, ACTION_COLUMN])
     references = References(
         customers=frozenset(frames[CUSTOMERS]["customerNumber"].dropna()),
         legal_entities=frozenset(frames[LEGAL_ENTITIES]["id"].dropna()),

@@ -3,7 +3,7 @@ the fix plans of the checks that have a safe remedy."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -61,6 +61,13 @@ class FixPlan:
     plan: ChangePlan
     findings: int  # findings the plan resolves
     left: int  # findings it leaves (report only)
+
+
+def fix_rows(lines: Sequence[Sequence[str | None]], columns: Sequence[str]) -> pd.DataFrame:
+    """A fix's rows in the upload form, named "fix 1", "fix 2", ... in its plan (they are
+    no file's lines)."""
+    names = pd.Index([f"fix {number}" for number in range(1, len(lines) + 1)])
+    return pd.DataFrame(list(lines), columns=list(columns), index=names, dtype="string")
 
 
 Find = Callable[[Frames], list[Finding]]

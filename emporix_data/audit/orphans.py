@@ -19,7 +19,7 @@ from emporix_data.audit.lookups import (
     row_keys,
     single_row_findings,
 )
-from emporix_data.audit.model import Finding, Frames
+from emporix_data.audit.model import Finding, Frames, fix_rows
 from emporix_data.keys import Key
 from emporix_data.plan import ACTION_COLUMN, ChangePlan
 from emporix_data.plan.cells import Mask
@@ -96,9 +96,7 @@ def _named(value: object) -> bool:
 def delete_rows(loaded: LoadedTable, keys: list[Key]) -> ChangePlan:
     """A plan deleting these rows of the table: the upload form, each row marked
     ``delete``, planned against the table as loaded."""
-    names = list(loaded.table.schema.key)
-    edited = pd.DataFrame(keys, columns=names, dtype="string")
-    edited[ACTION_COLUMN] = "delete"
+    edited = fix_rows([(*key, "delete") for key in keys], [*loaded.table.schema.key, ACTION_COLUMN])
     return loaded.plan(edited, "file")
 
 

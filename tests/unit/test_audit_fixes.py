@@ -28,6 +28,7 @@ def test_the_orphan_membership_fix_deletes_exactly_the_orphans():
         ("delete", ("S1", "GONE", None)),
         ("delete", ("S2", "GONE", "LE1")),
     ]
+    assert [change.row for change in fix.plan.changes] == ["fix 1", "fix 2"]
     assert not fix.plan.errors
 
 
