@@ -4,6 +4,7 @@ links and labels."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -27,6 +28,10 @@ def choose(page: Page, box: str, option: str) -> None:
     page.locator(box).locator("input").click()
     page.get_by_role("option", name=option, exact=True).click()
     page.keyboard.press("Escape")  # a multiselect stays open for more
+    widget = page.locator(box)
+    chosen = widget.locator("input").and_(page.locator(f"[value={json.dumps(option)}]"))
+    tag = widget.get_by_text(option, exact=True)  # a multiselect shows it as a tag
+    expect(chosen.or_(tag)).to_be_visible(timeout=30_000)
     settled(page)
 
 
@@ -52,12 +57,15 @@ def test_a_builtin_report_and_a_group_by_built_without_sql(
     settled(page)
     choose(page, ".st-key-reports-builder-table", "customers")
     choose(page, ".st-key-reports-builder-customers-group", "Business model")
-    expect(page.get_by_text('SELECT "businessModel", count(*) AS "count"')).to_be_visible()
+    expect(page.get_by_text('SELECT "businessModel", count(*) AS "count"')).to_be_visible(
+        timeout=30_000
+    )
     page.locator(".st-key-reports-builder-run").get_by_role("button").click()
     expected = pd.Series([c.businessModel for c in customers]).value_counts()
     expect(page.get_by_text(f"{len(expected)} rows in")).to_be_visible(timeout=60_000)
-    expect(page.locator(".js-plotly-plot")).to_be_visible(timeout=30_000)
-    expect(page.locator(".js-plotly-plot .xtitle")).to_have_text("Business model")
+    settled(page)  # the run's end removes the chart of the report run before
+    expect(page.locator(".js-plotly-plot")).to_have_count(1, timeout=30_000)
+    expect(page.locator(".js-plotly-plot .xtitle")).to_have_text("Business model", timeout=30_000)
     page.screenshot(path=OUTPUT / "reports-builder.png", full_page=True)
 
     with page.expect_download() as download_info:
