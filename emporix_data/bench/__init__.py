@@ -32,7 +32,13 @@ def run(options: Options) -> list[Row]:
     """Every measurement, against a fresh copy of the tenant served from a child process."""
     with tempfile.TemporaryDirectory(prefix="emporix-bench-") as workdir:
         database = prepared_database(options, Path(workdir))
-        config = SandboxConfig(db_path=database, sizes=options.sizes, latency_ms=options.latency_ms)
+        config = SandboxConfig(
+            db_path=database,
+            sizes=options.sizes,
+            latency_ms=options.latency_ms,
+            rate_limit_per_s=options.rate_limit_per_s,
+            rate_limit_burst=options.rate_limit_burst,
+        )
         with start_sandbox_process(config) as sandbox:
             bench = Bench(options, sandbox)
             try:

@@ -7,24 +7,14 @@ import math
 import statistics
 import time
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from emporix_data.bench.loads import load_customers, load_memberships
 from emporix_data.bench.meter import Meter
-from emporix_data.bench.naive import (
-    CUSTOMERS_DEFAULT_PAGE,
-    MEMBERSHIPS_DEFAULT_PAGE,
-    NaivePages,
-    NaiveTiming,
-    naive_changed_rows,
-    naive_http,
-    naive_pages,
-    naive_request_count,
-    timed_sample,
-)
+from emporix_data.bench.naive import NaiveTiming, naive_changed_rows, naive_http, timed_sample
 from emporix_data.bench.options import Options
 from emporix_data.bench.report import Row, notes
 from emporix_data.client import EmporixClient
@@ -34,7 +24,7 @@ from emporix_data.resources import segment_memberships as membership_api
 from emporix_data.sandbox import SandboxProcess
 from emporix_data.sandbox.admin_client import SandboxAdmin
 from emporix_data.settings import Settings
-from emporix_data.tables import LoadedTable, load_table
+from emporix_data.tables import LoadedTable
 
 
 class Bench:
@@ -101,83 +91,18 @@ class Bench:
 
     # ------------------------------------------------------------------ loads
     def load_customers(self) -> LoadedTable:
-        n = self.options.customers
-        measured = self.meter.run(lambda: load_table(self.client, "customers"))
-        loaded = measured.result
-        assert len(loaded.frame) == n, f"loaded {len(loaded.frame)} customers, not {n}"
-
-        path = self.client.path(customer_api.CUSTOMERS)
-        total = naive_request_count(n, CUSTOMERS_DEFAULT_PAGE)
-
-        def naive() -> tuple[pd.DataFrame, NaivePages]:
-            pages = naive_pages(self.naive, path, CUSTOMERS_DEFAULT_PAGE, self.options.naive_sample)
-            return pd.DataFrame(pages.items), pages
-
-        timed = self.meter.run(naive)
-        _, pages = timed.result
-        naive_s = timed.seconds if pages.complete else timed.seconds * total / pages.requests
-        note = "" if pages.complete else f"{pages.requests:,} timed, scaled to {total:,}"
-        self.rows.append(
-            Row(
-                f"load {n:,} customers into a frame",
-                measured.seconds,
-                naive_s,
-                measured.requests,
-                total,
-                measured.peak_mb,
-                "≤ 6 s, ≥ 10x",
-                measured.seconds <= 6 and naive_s / measured.seconds >= 10,
-                notes("frame + documents, as the dashboard loads them", note),
-            )
+        loaded, rows = load_customers(
+            self.client, self.meter, self.naive, self.options.customers, self.options.naive_sample
         )
-        frame_mb = loaded.frame.memory_usage(deep=True).sum() / 2**20
-        self.rows.append(
-            Row(
-                f"memory of the {n:,}-customer frame",
-                None,
-                peak_mb=frame_mb,
-                target="≤ 300 MB",
-                met=frame_mb <= 300,
-                note=f"pandas deep memory_usage; with the {n:,} documents kept for writing "
-                f"back, the process grew by {measured.retained_mb:.0f} MB "
-                f"(peak {measured.peak_mb:.0f} MB while loading)",
-            )
-        )
+        self.rows += rows
         return loaded
 
     def load_memberships(self) -> LoadedTable:
-        measured = self.meter.run(lambda: load_table(self.client, "segment-memberships"))
-        loaded = measured.result
-        sizes = loaded.frame.groupby("segmentId").size()
-        calls: list[Callable[[], object]] = [
-            partial(self._naive_membership_page, str(segment), page)
-            for segment, size in sizes.items()
-            for page in range(1, naive_request_count(int(size), MEMBERSHIPS_DEFAULT_PAGE) + 1)
-        ]
-        naive = self.naive_sampled(calls)
-        self.rows.append(
-            Row(
-                f"load all {len(loaded.frame):,} segment memberships",
-                measured.seconds,
-                naive.seconds,
-                measured.requests,
-                len(calls) + 1,  # and one list of the segments, as ours
-                measured.peak_mb,
-                "≤ 6 s",
-                measured.seconds <= 6,
-                notes(
-                    f"{len(sizes)} segments, concurrently; naive: pages of 16, one segment "
-                    "after another",
-                    naive.note,
-                ),
-            )
+        loaded, row = load_memberships(
+            self.client, self.meter, self.naive, self.options.naive_sample
         )
+        self.rows.append(row)
         return loaded
-
-    def _naive_membership_page(self, segment: str, page: int) -> None:
-        path = self.client.path(membership_api.SEGMENT_CUSTOMERS, segmentId=segment)
-        params = {"pageNumber": page, "pageSize": MEMBERSHIPS_DEFAULT_PAGE}
-        self.naive.get(path, params=params).raise_for_status()
 
     # ------------------------------------------------------------------ pushes
     def push_memberships(self, customers: pd.DataFrame, memberships: LoadedTable) -> None:

@@ -1,4 +1,5 @@
-"""The large synthetic tenant: seeded once into a cache, copied fresh for every run."""
+"""The large synthetic tenants: seeded once into a cache, the main one copied fresh for
+every run (its pushes must not change the next run's data)."""
 
 from __future__ import annotations
 
@@ -8,19 +9,24 @@ import time
 from pathlib import Path
 
 from emporix_data.bench.options import Options
-from emporix_data.sandbox import SandboxConfig, start_sandbox_process
+from emporix_data.sandbox import SandboxConfig, SeedSizes, start_sandbox_process
+
+
+def cached_tenant(cache_dir: Path, name: str, sizes: SeedSizes) -> Path:
+    """The seeded tenant ``name`` in the cache: seeded there if it is missing or was
+    seeded with other sizes (the sandbox streams a large seed: it is never held whole)."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    cached = cache_dir / f"{name}.db"
+    started = time.perf_counter()
+    with start_sandbox_process(SandboxConfig(db_path=cached, sizes=sizes), timeout_s=3600) as sb:
+        origin = "reused" if sb.reused else "seeded"
+    print(f"{origin} {cached} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return cached
 
 
 def prepared_database(options: Options, workdir: Path) -> Path:
-    """A fresh copy of the seeded tenant: seeded once into the cache, copied per run so
-    that one run's pushes never change the next run's data."""
-    options.cache_dir.mkdir(parents=True, exist_ok=True)
-    cached = options.cache_dir / f"tenant-{options.customers}.db"
-    seeding = SandboxConfig(db_path=cached, sizes=options.sizes)
-    started = time.perf_counter()
-    with start_sandbox_process(seeding) as sandbox:
-        origin = "reused" if sandbox.reused else "seeded"
-    print(f"{origin} {cached} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    """A fresh copy of the main seeded tenant."""
+    cached = cached_tenant(options.cache_dir, f"tenant-{options.customers}", options.sizes)
     copy = workdir / "bench.db"
     source, target = sqlite3.connect(cached), sqlite3.connect(copy)
     try:
