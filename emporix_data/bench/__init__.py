@@ -20,26 +20,20 @@ from pathlib import Path
 
 from emporix_data.bench.audit import measure_audit
 from emporix_data.bench.dashboard import measure_dashboard_filter
+from emporix_data.bench.export import measure_exports
 from emporix_data.bench.options import Options, parse_args
 from emporix_data.bench.report import Row, describe, table
 from emporix_data.bench.reports import measure_reports
 from emporix_data.bench.scenarios import Bench
-from emporix_data.bench.tenant import prepared_database
-from emporix_data.sandbox import SandboxConfig, start_sandbox_process
+from emporix_data.bench.tenant import prepared_database, served_config
+from emporix_data.sandbox import start_sandbox_process
 
 
 def run(options: Options) -> list[Row]:
     """Every measurement, against a fresh copy of the tenant served from a child process."""
     with tempfile.TemporaryDirectory(prefix="emporix-bench-") as workdir:
         database = prepared_database(options, Path(workdir))
-        config = SandboxConfig(
-            db_path=database,
-            sizes=options.sizes,
-            latency_ms=options.latency_ms,
-            rate_limit_per_s=options.rate_limit_per_s,
-            rate_limit_burst=options.rate_limit_burst,
-        )
-        with start_sandbox_process(config) as sandbox:
+        with start_sandbox_process(served_config(database, options.sizes, options)) as sandbox:
             bench = Bench(options, sandbox)
             try:
                 bench.sandbox_pages()
@@ -64,7 +58,9 @@ def run(options: Options) -> list[Row]:
                     bench.rows.append(measure_dashboard_filter(bench.settings, current))
             finally:
                 bench.close()
-            return bench.rows
+    if options.export_customers:
+        bench.rows += measure_exports(options)
+    return bench.rows
 
 
 def _step(text: str) -> None:

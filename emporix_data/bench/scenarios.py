@@ -4,10 +4,7 @@ the naive client, against the same sandbox, and adds its row to the table."""
 from __future__ import annotations
 
 import math
-import statistics
-import time
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -17,13 +14,14 @@ from emporix_data.bench.meter import Meter
 from emporix_data.bench.naive import NaiveTiming, naive_changed_rows, naive_http, timed_sample
 from emporix_data.bench.options import Options
 from emporix_data.bench.report import Row, notes
+from emporix_data.bench.server import measure_sandbox_pages
+from emporix_data.bench.tenant import tenant_settings
 from emporix_data.client import EmporixClient
 from emporix_data.push import PushReport, push_plan
 from emporix_data.resources import customers as customer_api
 from emporix_data.resources import segment_memberships as membership_api
 from emporix_data.sandbox import SandboxProcess
 from emporix_data.sandbox.admin_client import SandboxAdmin
-from emporix_data.settings import Settings
 from emporix_data.tables import LoadedTable
 
 
@@ -33,17 +31,7 @@ class Bench:
     def __init__(self, options: Options, sandbox: SandboxProcess) -> None:
         self.options = options
         self.sandbox = sandbox
-        config = sandbox.config
-        overrides: dict[str, Any] = (
-            {"concurrency": options.concurrency} if options.concurrency else {}
-        )
-        self.settings = Settings(
-            api_url=sandbox.url,
-            tenant=config.tenant,
-            client_id=config.client_id,
-            client_secret=config.client_secret,
-            **overrides,
-        )
+        self.settings = tenant_settings(sandbox, options)
         self.client = EmporixClient(self.settings)
         self.admin = SandboxAdmin(sandbox.url, timeout=60)
         self.meter = Meter(self.admin)
@@ -61,31 +49,10 @@ class Bench:
 
     # ------------------------------------------------------------------ the server
     def sandbox_pages(self) -> None:
-        """The sandbox must not be the bottleneck: pages of 1,000 customers, first to last,
-        timed from a client with the injected latency switched off."""
         path = self.client.path(customer_api.CUSTOMERS)
-        last = max(1, math.ceil(self.options.customers / 1000))
-        seconds = []
-        with self.admin.latency(0):
-            for number in [1, (last + 1) // 2, last] * 5:
-                started = time.perf_counter()
-                # As the dashboard loads them: whole, with addresses and mixins.
-                params: dict[str, str | int] = {
-                    "pageNumber": number,
-                    "pageSize": 1000,
-                    "expand": customer_api.EXPAND_ALL,
-                }
-                self.naive.get(path, params=params).raise_for_status()
-                seconds.append(time.perf_counter() - started)
-        slowest = max(seconds)
         self.rows.append(
-            Row(
-                f"sandbox: serve a page of 1,000 of {self.options.customers:,} customers",
-                statistics.median(seconds),
-                target=f"well under {self.options.latency_ms} ms",
-                met=slowest * 1000 <= self.options.latency_ms / 2,
-                note=f"median of {len(seconds)} pages (first, middle, last page), slowest "
-                f"{slowest * 1000:.0f} ms; injected latency off, timed by the client",
+            measure_sandbox_pages(
+                self.naive, self.admin, path, self.options.customers, self.options.latency_ms
             )
         )
 

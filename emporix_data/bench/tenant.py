@@ -7,9 +7,11 @@ import sqlite3
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from emporix_data.bench.options import Options
-from emporix_data.sandbox import SandboxConfig, SeedSizes, start_sandbox_process
+from emporix_data.sandbox import SandboxConfig, SandboxProcess, SeedSizes, start_sandbox_process
+from emporix_data.settings import Settings
 
 
 def cached_tenant(cache_dir: Path, name: str, sizes: SeedSizes) -> Path:
@@ -35,3 +37,27 @@ def prepared_database(options: Options, workdir: Path) -> Path:
         source.close()
         target.close()
     return copy
+
+
+def tenant_settings(sandbox: SandboxProcess, options: Options) -> Settings:
+    """Settings for the served tenant, with the run's concurrency if it sets one."""
+    config = sandbox.config
+    overrides: dict[str, Any] = {"concurrency": options.concurrency} if options.concurrency else {}
+    return Settings(
+        api_url=sandbox.url,
+        tenant=config.tenant,
+        client_id=config.client_id,
+        client_secret=config.client_secret,
+        **overrides,
+    )
+
+
+def served_config(database: Path, sizes: SeedSizes, options: Options) -> SandboxConfig:
+    """A sandbox serving ``database`` with the run's latency and rate limit."""
+    return SandboxConfig(
+        db_path=database,
+        sizes=sizes,
+        latency_ms=options.latency_ms,
+        rate_limit_per_s=options.rate_limit_per_s,
+        rate_limit_burst=options.rate_limit_burst,
+    )
