@@ -85,14 +85,18 @@ def measure_first_overview(settings: Settings, admin: SandboxAdmin, customers: i
 
 
 # Resolves with the time the grid is on screen after the next script run: the first
-# "notRunning" following a "running", then two animation frames (the canvas is drawn).
+# "notRunning" following a "running" after the input, then two animation frames (the
+# canvas is drawn).
 ARM_TIMER = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   window.__benchInput = null;
   window.__benchDone = new Promise((resolve) => {
     const observer = new MutationObserver((records) => {
+      // A run that ends before the input (one still going when the timer was armed)
+      // is not the run the input started.
       const finished = records.some((r) => r.oldValue === 'running');
-      if (finished && app.getAttribute('data-test-script-state') === 'notRunning') {
+      const idle = app.getAttribute('data-test-script-state') === 'notRunning';
+      if (finished && idle && window.__benchInput !== null) {
         observer.disconnect();
         requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())));
       }

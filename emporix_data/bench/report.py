@@ -8,9 +8,12 @@ Ratios are ours divided by each: below 1 is faster than the peer.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import platform
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from emporix_data.bench.options import Options
 from emporix_data.settings import Settings
@@ -100,8 +103,23 @@ def describe(options: Options) -> str:
     )
     return (
         f"{options.customers:,} customers, {options.latency_ms} ms injected latency per request, "
-        f"{limit}, client concurrency {concurrency}, {os.cpu_count()} CPU cores"
+        f"{limit}, client concurrency {concurrency}; {machine()}"
     )
+
+
+def machine() -> str:
+    """The machine the run measured: its processor, cores and memory (Linux)."""
+    model = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    memory = ""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kb / 2**20:.0f} GB memory"
+    return f"{model}, {os.cpu_count()} CPU cores{memory}, Python {platform.python_version()}"
 
 
 def _settings_concurrency() -> int:
