@@ -113,7 +113,8 @@ def _row(
             "doing nothing (export --help)",
             f"{stats['peak_in_flight']} requests in flight at most, "
             f"{stats['by_status'].get('429', 0)} answered 429",
-            f"floor: the same GETs, parsed with {parser}, nothing written",
+            f"floor: the same GETs, parsed with {parser}, nothing written"
+            + ("" if complete else " (only those it made before it ended)"),
         ),
         floor_s=floor_s,
     )
