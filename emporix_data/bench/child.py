@@ -1,8 +1,11 @@
 """Commands the benchmark runs as child processes: their wall time and peak memory.
 
-Peak memory is the child's resident high-water mark from ``wait4`` (the kernel's own
-``ru_maxrss``); a watcher stops a child whose resident size passes a cap, so that a
-command which holds everything cannot take the machine down with it.
+Peak memory is the child's resident high-water mark (``VmHWM`` of its own address space),
+read from ``/proc`` every 50 ms until it exits. Not ``wait4``'s ``ru_maxrss``: a child
+started by ``vfork`` inherits the parent's high-water mark through ``exec``, and the
+benchmark's own process is large by then. The same watcher stops a child whose resident
+size passes a cap, so that a command which holds everything cannot take the machine
+down with it.
 """
 
 from __future__ import annotations
@@ -56,30 +59,32 @@ def run_child(command: Sequence[str], env: dict[str, str], cap_mb: float) -> Chi
         child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
         ended = threading.Event()
         stopped = threading.Event()
+        peak_mb = [0.0]
 
         def watch() -> None:
             status = Path(f"/proc/{child.pid}/status")
             while not ended.wait(WATCH_INTERVAL_S):
                 with contextlib.suppress(OSError, ValueError):
-                    if _resident_mb(status.read_text()) > cap_mb and not ended.is_set():
+                    text = status.read_text()
+                    peak_mb[0] = max(peak_mb[0], _status_mb(text, "VmHWM:"))
+                    if _status_mb(text, "VmRSS:") > cap_mb and not ended.is_set():
                         stopped.set()
                         child.kill()
                         return
 
         watcher = threading.Thread(target=watch, daemon=True)
         watcher.start()
-        _, status, usage = os.wait4(child.pid, 0)
+        child.wait()
         seconds = time.perf_counter() - started
         ended.set()
         watcher.join()
-        child.returncode = os.waitstatus_to_exitcode(status)
         errors.seek(0)
         text = errors.read().decode(errors="replace")
-    return ChildRun(seconds, usage.ru_maxrss / 1024, child.returncode, stopped.is_set(), text)
+    return ChildRun(seconds, peak_mb[0], child.returncode, stopped.is_set(), text)
 
 
-def _resident_mb(status: str) -> float:
+def _status_mb(status: str, field: str) -> float:
     for line in status.splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field):
             return int(line.split()[1]) / 1024
     return 0.0
