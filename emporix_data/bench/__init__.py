@@ -1,14 +1,19 @@
-"""Benchmark: this client against a naive one, on a 100k-customer sandbox with 50 ms latency.
+"""Benchmark: this client against its floor and its peers, on a 100k-customer sandbox
+with 50 ms latency and a request-rate limit, and a million-customer export.
 
 Run ``emporix-data bench`` (or ``python -m emporix_data.bench``; ``--help`` lists the
-options). It seeds a synthetic tenant once (cached between runs), serves a copy of it
-from a child process on 127.0.0.1 with latency injected into every request, measures
-each operation through the same code the dashboard uses, and prints a Markdown table.
+options; ``--quick`` skips the million). It seeds synthetic tenants once (cached between
+runs), serves them from a child process on 127.0.0.1 with latency injected into every
+request, measures each operation through the same code the dashboard and the CLI use,
+and prints a Markdown table.
 
-The naive client is measured in the same run: it fetches pages of the API's default
-size one after another and writes one request per row. Where that would take minutes it
-is timed on a sample of at least 500 requests and scaled, and the notes say so. The last
-row times a filter change in the real dashboard, in headless Chromium.
+Peers are measured in the same run (``loads``, ``peers``, ``naive``): the floor (our
+requests again, parsed with the fastest parser, nothing built), a script (pages of our
+size in turn, stdlib json) and the naive client (pages of the API's default size in
+turn, one request per row for writes; where that would take minutes it is timed on a
+sample of at least 500 requests and scaled from the server's counts, and the notes say
+so). The browser rows open the Overview and the Customers page in fresh dashboards and
+time filter changes, in headless Chromium; the export rows run the CLI as a child.
 """
 
 from __future__ import annotations
@@ -19,21 +24,21 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from emporix_data.bench.audit import measure_audit
-from emporix_data.bench.dashboard import measure_dashboard_filter
+from emporix_data.bench.dashboard import measure_dashboard_filter, measure_first_overview
+from emporix_data.bench.export import measure_exports
 from emporix_data.bench.options import Options, parse_args
 from emporix_data.bench.report import Row, describe, table
 from emporix_data.bench.reports import measure_reports
 from emporix_data.bench.scenarios import Bench
-from emporix_data.bench.tenant import prepared_database
-from emporix_data.sandbox import SandboxConfig, start_sandbox_process
+from emporix_data.bench.tenant import prepared_database, served_config
+from emporix_data.sandbox import start_sandbox_process
 
 
 def run(options: Options) -> list[Row]:
     """Every measurement, against a fresh copy of the tenant served from a child process."""
     with tempfile.TemporaryDirectory(prefix="emporix-bench-") as workdir:
         database = prepared_database(options, Path(workdir))
-        config = SandboxConfig(db_path=database, sizes=options.sizes, latency_ms=options.latency_ms)
-        with start_sandbox_process(config) as sandbox:
+        with start_sandbox_process(served_config(database, options.sizes, options)) as sandbox:
             bench = Bench(options, sandbox)
             try:
                 bench.sandbox_pages()
@@ -54,11 +59,17 @@ def run(options: Options) -> list[Row]:
                 _step("auditing")
                 bench.rows.append(measure_audit(bench.client, bench.meter, options.customers))
                 if options.browser:
-                    _step("timing filters in the dashboard")
-                    bench.rows.append(measure_dashboard_filter(bench.settings, current))
+                    _step("opening the Overview in a fresh dashboard")
+                    bench.rows.append(
+                        measure_first_overview(bench.settings, bench.admin, options.customers)
+                    )
+                    _step("opening the Customers page in a fresh dashboard, filtering")
+                    bench.rows += measure_dashboard_filter(bench.settings, current, bench.admin)
             finally:
                 bench.close()
-            return bench.rows
+    if options.export_customers:
+        bench.rows += measure_exports(options)
+    return bench.rows
 
 
 def _step(text: str) -> None:

@@ -17,8 +17,10 @@ import pandas as pd
 from emporix_data.bench.meter import Meter
 from emporix_data.sandbox import SandboxProcess
 
-# The page sizes the API uses when none is asked for (customer-service.yml, customer-segments.yml).
+# The page size the API uses when none is asked for: customer-service.yml says 60.
 CUSTOMERS_DEFAULT_PAGE = 60
+# An assumption: customer-segments.yml names no default; customer-management.yml (a
+# sibling service of the same vendor) says 16.
 MEMBERSHIPS_DEFAULT_PAGE = 16
 
 
@@ -58,9 +60,28 @@ def naive_pages(http: httpx.Client, path: str, page_size: int, max_requests: int
     return NaivePages(items, max_requests, False)
 
 
-def naive_request_count(rows: int, page_size: int) -> int:
-    """Requests a sequential pager needs: full pages, then a short (maybe empty) one."""
-    return rows // page_size + 1
+@dataclass(frozen=True)
+class NaiveSegments:
+    """Segments walked whole, one after another, and the memberships read."""
+
+    segments: int
+    items: int
+
+
+def naive_memberships(
+    http: httpx.Client, segments_path: str, member_paths: Sequence[str], max_requests: int
+) -> NaiveSegments:
+    """The segment list, then each segment's pages in turn until a short one; stops
+    after the segment during which ``max_requests`` were reached."""
+    http.get(segments_path).raise_for_status()
+    sent = 1
+    items = 0
+    for walked, path in enumerate(member_paths, start=1):
+        page = naive_pages(http, path, MEMBERSHIPS_DEFAULT_PAGE, max_requests=10**9)
+        sent, items = sent + page.requests, items + len(page.items)
+        if sent >= max_requests:
+            return NaiveSegments(walked, items)
+    return NaiveSegments(len(member_paths), items)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,12 @@ from pathlib import Path
 from emporix_data.sandbox import SeedSizes
 
 NAIVE_SAMPLE = 500
+# Emporix documents no request-rate limit for these services (neither the specs nor the
+# documentation pages in the repository name one): an assumption of a cautious tenant's
+# gateway, below what 16 workers at 50 ms could send (about 320 a second).
+RATE_LIMIT_PER_S = 300.0
+RATE_LIMIT_BURST = 100
+MILLION = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -23,6 +29,10 @@ class Options:
     naive_sample: int = NAIVE_SAMPLE
     cache_dir: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "emporix-bench")
     browser: bool = True
+    rate_limit_per_s: float | None = RATE_LIMIT_PER_S
+    rate_limit_burst: int = RATE_LIMIT_BURST
+    # The export rows' tenant: 0 skips them (``--quick``).
+    export_customers: int = MILLION
 
     @property
     def sizes(self) -> SeedSizes:
@@ -32,6 +42,17 @@ class Options:
             segments=50,
             memberships=self.customers,
             customer_groups=self.customers // 10,
+        )
+
+    @property
+    def export_sizes(self) -> SeedSizes:
+        """The export tenant: customers and their contact assignments, nothing else."""
+        return SeedSizes(
+            customers=self.export_customers,
+            contact_assignments=self.export_customers // 5,
+            segments=0,
+            memberships=0,
+            customer_groups=0,
         )
 
     @property
@@ -70,8 +91,24 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         help="where the seeded tenant is kept between runs",
     )
     parser.add_argument(
-        "--no-browser", action="store_true", help="skip the dashboard row (Chromium)"
+        "--no-browser", action="store_true", help="skip the dashboard rows (Chromium)"
     )
+    parser.add_argument(
+        "--rate-limit",
+        type=float,
+        default=RATE_LIMIT_PER_S,
+        help="requests per second the sandbox allows (0: no limit); an assumption, see notes",
+    )
+    parser.add_argument(
+        "--rate-burst", type=int, default=RATE_LIMIT_BURST, help="requests allowed at once"
+    )
+    parser.add_argument(
+        "--export-customers",
+        type=int,
+        default=MILLION,
+        help="customers in the export rows' tenant (seeded once, cached)",
+    )
+    parser.add_argument("--quick", action="store_true", help="skip the million-customer export")
     args = parser.parse_args(argv)
     return Options(
         customers=args.customers,
@@ -80,4 +117,7 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         naive_sample=args.naive_sample,
         cache_dir=args.cache_dir,
         browser=not args.no_browser,
+        rate_limit_per_s=args.rate_limit or None,
+        rate_limit_burst=args.rate_burst,
+        export_customers=0 if args.quick else args.export_customers,
     )

@@ -1,17 +1,39 @@
-"""The printed result: one Markdown row per operation, under a line saying what ran."""
+"""The printed result: one Markdown row per operation, under a line saying what ran.
+
+Every time is set beside its peers where the run has them: the floor (the same requests,
+bodies parsed with the fastest parser, nothing built), a script (sequential pages of our
+size, stdlib ``json``) and the naive client (sequential pages of the API's default size).
+Ratios are ours divided by each: below 1 is faster than the peer.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import platform
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from emporix_data.bench.options import Options
 from emporix_data.settings import Settings
 
+COLUMNS = (
+    "operation",
+    "ours (s)",
+    "floor (s)",
+    "script (s)",
+    "naive (s)",
+    "ours / floor",
+    "ours / script",
+    "ours / naive",
+    "requests ours / naive",
+    "peak memory",
+    "target",
+    "notes",
+)
 HEADER = (
-    "| operation | ours (s) | naive (s) | ratio | requests ours / naive | peak memory "
-    "| target | notes |\n| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |"
+    "| " + " | ".join(COLUMNS) + " |\n| --- |" + " ---: |" * (len(COLUMNS) - 3) + " --- | --- |"
 )
 
 
@@ -28,18 +50,34 @@ class Row:
     target: str = ""
     met: bool | None = None
     note: str = ""
+    floor_s: float | None = None
+    script_s: float | None = None
+
+    def ratio(self, peer_s: float | None) -> float | None:
+        """Ours divided by a peer's time (None where either is missing)."""
+        return self.ours_s / peer_s if self.ours_s and peer_s else None
 
     def markdown(self) -> str:
-        ours = "-" if self.ours_s is None else f"{self.ours_s:.{3 if self.ours_s < 0.1 else 2}f}"
-        naive = "-" if self.naive_s is None else f"{self.naive_s:.2f}"
-        ratio = f"{self.naive_s / self.ours_s:.1f}x" if self.naive_s and self.ours_s else "-"
+        peers = [self.floor_s, self.script_s, self.naive_s]
+        ratios = [self.ratio(peer) for peer in peers]
         requests = f"{_count(self.ours_requests)} / {_count(self.naive_requests)}"
         peak = "-" if self.peak_mb is None else f"{self.peak_mb:.0f} MB"
         verdict = {True: " ✅", False: " ❌", None: ""}[self.met]
-        return (
-            f"| {self.operation} | {ours} | {naive} | {ratio} | {requests} | {peak} "
-            f"| {self.target}{verdict} | {self.note} |"
-        )
+        cells = [
+            self.operation,
+            _seconds(self.ours_s),
+            *(_seconds(peer) for peer in peers),
+            *("-" if ratio is None else f"{ratio:.{2 if ratio < 10 else 0}f}x" for ratio in ratios),
+            requests,
+            peak,
+            f"{self.target}{verdict}",
+            self.note,
+        ]
+        return "| " + " | ".join(cells) + " |"
+
+
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.{3 if value < 0.1 else 2}f}"
 
 
 def _count(value: int | None) -> str:
@@ -57,10 +95,31 @@ def table(rows: Sequence[Row]) -> str:
 
 def describe(options: Options) -> str:
     concurrency = options.concurrency or _settings_concurrency()
+    limit = (
+        "no rate limit"
+        if options.rate_limit_per_s is None
+        else f"a rate limit of {options.rate_limit_per_s:g} requests/s "
+        f"(bursts of {options.rate_limit_burst})"
+    )
     return (
         f"{options.customers:,} customers, {options.latency_ms} ms injected latency per request, "
-        f"client concurrency {concurrency}, {os.cpu_count()} CPU cores"
+        f"{limit}, client concurrency {concurrency}; {machine()}"
     )
+
+
+def machine() -> str:
+    """The machine the run measured: its processor, cores and memory (Linux)."""
+    model = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    memory = ""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kb / 2**20:.0f} GB memory"
+    return f"{model}, {os.cpu_count()} CPU cores{memory}, Python {platform.python_version()}"
 
 
 def _settings_concurrency() -> int:

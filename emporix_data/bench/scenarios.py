@@ -4,37 +4,25 @@ the naive client, against the same sandbox, and adds its row to the table."""
 from __future__ import annotations
 
 import math
-import statistics
-import time
 from collections.abc import Callable
-from functools import partial
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from emporix_data.bench.loads import in_limits, load_customers, load_memberships
 from emporix_data.bench.meter import Meter
-from emporix_data.bench.naive import (
-    CUSTOMERS_DEFAULT_PAGE,
-    MEMBERSHIPS_DEFAULT_PAGE,
-    NaivePages,
-    NaiveTiming,
-    naive_changed_rows,
-    naive_http,
-    naive_pages,
-    naive_request_count,
-    timed_sample,
-)
+from emporix_data.bench.naive import NaiveTiming, naive_changed_rows, naive_http, timed_sample
 from emporix_data.bench.options import Options
 from emporix_data.bench.report import Row, notes
+from emporix_data.bench.server import measure_sandbox_pages
+from emporix_data.bench.tenant import tenant_settings
 from emporix_data.client import EmporixClient
 from emporix_data.push import PushReport, push_plan
 from emporix_data.resources import customers as customer_api
 from emporix_data.resources import segment_memberships as membership_api
 from emporix_data.sandbox import SandboxProcess
 from emporix_data.sandbox.admin_client import SandboxAdmin
-from emporix_data.settings import Settings
-from emporix_data.tables import LoadedTable, load_table
+from emporix_data.tables import LoadedTable
 
 
 class Bench:
@@ -43,17 +31,7 @@ class Bench:
     def __init__(self, options: Options, sandbox: SandboxProcess) -> None:
         self.options = options
         self.sandbox = sandbox
-        config = sandbox.config
-        overrides: dict[str, Any] = (
-            {"concurrency": options.concurrency} if options.concurrency else {}
-        )
-        self.settings = Settings(
-            api_url=sandbox.url,
-            tenant=config.tenant,
-            client_id=config.client_id,
-            client_secret=config.client_secret,
-            **overrides,
-        )
+        self.settings = tenant_settings(sandbox, options)
         self.client = EmporixClient(self.settings)
         self.admin = SandboxAdmin(sandbox.url, timeout=60)
         self.meter = Meter(self.admin)
@@ -71,113 +49,27 @@ class Bench:
 
     # ------------------------------------------------------------------ the server
     def sandbox_pages(self) -> None:
-        """The sandbox must not be the bottleneck: pages of 1,000 customers, first to last,
-        timed from a client with the injected latency switched off."""
         path = self.client.path(customer_api.CUSTOMERS)
-        last = max(1, math.ceil(self.options.customers / 1000))
-        seconds = []
-        with self.admin.latency(0):
-            for number in [1, (last + 1) // 2, last] * 5:
-                started = time.perf_counter()
-                # As the dashboard loads them: whole, with addresses and mixins.
-                params: dict[str, str | int] = {
-                    "pageNumber": number,
-                    "pageSize": 1000,
-                    "expand": customer_api.EXPAND_ALL,
-                }
-                self.naive.get(path, params=params).raise_for_status()
-                seconds.append(time.perf_counter() - started)
-        slowest = max(seconds)
         self.rows.append(
-            Row(
-                f"sandbox: serve a page of 1,000 of {self.options.customers:,} customers",
-                statistics.median(seconds),
-                target=f"well under {self.options.latency_ms} ms",
-                met=slowest * 1000 <= self.options.latency_ms / 2,
-                note=f"median of {len(seconds)} pages (first, middle, last page), slowest "
-                f"{slowest * 1000:.0f} ms; injected latency off, timed by the client",
+            measure_sandbox_pages(
+                self.naive, self.admin, path, self.options.customers, self.options.latency_ms
             )
         )
 
     # ------------------------------------------------------------------ loads
     def load_customers(self) -> LoadedTable:
-        n = self.options.customers
-        measured = self.meter.run(lambda: load_table(self.client, "customers"))
-        loaded = measured.result
-        assert len(loaded.frame) == n, f"loaded {len(loaded.frame)} customers, not {n}"
-
-        path = self.client.path(customer_api.CUSTOMERS)
-        total = naive_request_count(n, CUSTOMERS_DEFAULT_PAGE)
-
-        def naive() -> tuple[pd.DataFrame, NaivePages]:
-            pages = naive_pages(self.naive, path, CUSTOMERS_DEFAULT_PAGE, self.options.naive_sample)
-            return pd.DataFrame(pages.items), pages
-
-        timed = self.meter.run(naive)
-        _, pages = timed.result
-        naive_s = timed.seconds if pages.complete else timed.seconds * total / pages.requests
-        note = "" if pages.complete else f"{pages.requests:,} timed, scaled to {total:,}"
-        self.rows.append(
-            Row(
-                f"load {n:,} customers into a frame",
-                measured.seconds,
-                naive_s,
-                measured.requests,
-                total,
-                measured.peak_mb,
-                "≤ 6 s, ≥ 10x",
-                measured.seconds <= 6 and naive_s / measured.seconds >= 10,
-                notes("frame + documents, as the dashboard loads them", note),
-            )
+        loaded, rows = load_customers(
+            self.client, self.meter, self.naive, self.options.customers, self.options.naive_sample
         )
-        frame_mb = loaded.frame.memory_usage(deep=True).sum() / 2**20
-        self.rows.append(
-            Row(
-                f"memory of the {n:,}-customer frame",
-                None,
-                peak_mb=frame_mb,
-                target="≤ 300 MB",
-                met=frame_mb <= 300,
-                note=f"pandas deep memory_usage; with the {n:,} documents kept for writing "
-                f"back, the process grew by {measured.retained_mb:.0f} MB "
-                f"(peak {measured.peak_mb:.0f} MB while loading)",
-            )
-        )
+        self.rows += rows
         return loaded
 
     def load_memberships(self) -> LoadedTable:
-        measured = self.meter.run(lambda: load_table(self.client, "segment-memberships"))
-        loaded = measured.result
-        sizes = loaded.frame.groupby("segmentId").size()
-        calls: list[Callable[[], object]] = [
-            partial(self._naive_membership_page, str(segment), page)
-            for segment, size in sizes.items()
-            for page in range(1, naive_request_count(int(size), MEMBERSHIPS_DEFAULT_PAGE) + 1)
-        ]
-        naive = self.naive_sampled(calls)
-        self.rows.append(
-            Row(
-                f"load all {len(loaded.frame):,} segment memberships",
-                measured.seconds,
-                naive.seconds,
-                measured.requests,
-                len(calls) + 1,  # and one list of the segments, as ours
-                measured.peak_mb,
-                "≤ 6 s",
-                measured.seconds <= 6,
-                notes(
-                    f"{len(sizes)} segments, concurrently; naive: pages of 16, one segment "
-                    "after another",
-                    naive.note,
-                ),
-            )
+        loaded, row = load_memberships(
+            self.client, self.meter, self.naive, self.options.naive_sample
         )
+        self.rows.append(row)
         return loaded
-
-    def _naive_membership_page(self, segment: str, page: int) -> None:
-        path = self.client.path(membership_api.SEGMENT_CUSTOMERS, segmentId=segment)
-        params = {"pageNumber": page, "pageSize": MEMBERSHIPS_DEFAULT_PAGE}
-        self.naive.get(path, params=params).raise_for_status()
 
     # ------------------------------------------------------------------ pushes
     def push_memberships(self, customers: pd.DataFrame, memberships: LoadedTable) -> None:
@@ -240,7 +132,8 @@ class Bench:
             return lambda: self.naive.patch(path, json=body).raise_for_status()
 
         naive = self.naive_sampled([naive_patch(op.path) for op in patches])
-        reads = measured.requests - len(patches)
+        reads = measured.requests - len(patches) - measured.throttled
+        limits_ok, limits = in_limits(measured, self.settings.concurrency)
         self.rows.append(
             Row(
                 f"push {len(patches):,} customer field updates",
@@ -250,11 +143,10 @@ class Bench:
                 len(patches),
                 measured.peak_mb,
                 "≤ 10 s, bounded concurrency, no 429 storm",
-                measured.seconds <= 10 and measured.throttled == 0,
+                measured.seconds <= 10 and limits_ok,
                 notes(
-                    f"{reads} batched live re-reads + one PATCH per row; at most "
-                    f"{measured.stats['peak_in_flight']} requests in flight (concurrency "
-                    f"{self.settings.concurrency}), {measured.throttled} answered 429; "
+                    f"{reads} batched live re-reads + one PATCH per row",
+                    f"{limits} (concurrency {self.settings.concurrency}; a storm: over 1%)",
                     "naive: sequential PATCHes",
                     naive.note,
                 ),

@@ -28,7 +28,8 @@ class QueuedFault(TypedDict, total=False):
 class Faults(TypedDict):
     """The fault settings, as ``/_sandbox/faults`` reads and writes them; with the quirks
     of a server (``max_page_size``: a page cap or None; ``multi_status``: ``"exact"`` or
-    ``"one_based_incomplete"``)."""
+    ``"one_based_incomplete"``) and its rate limit (``rate_limit_per_s``: None for none,
+    with bursts of ``rate_limit_burst``)."""
 
     latency_ms: int
     fault_rate: float
@@ -39,11 +40,14 @@ class Faults(TypedDict):
     queued: list[QueuedFault]
     max_page_size: int | None
     multi_status: str
+    rate_limit_per_s: float | None
+    rate_limit_burst: int
 
 
 class Stats(TypedDict):
     """What clients did since the last reset: requests by route template, answers by
-    status (as text), requests in flight now and at most, and the raw paths received."""
+    status (as text), requests in flight now and at most, the raw paths received, and
+    the requests as ``"GET /path?query"`` (the last 10,000 of each)."""
 
     total: int
     by_route: dict[str, int]
@@ -51,6 +55,7 @@ class Stats(TypedDict):
     in_flight: int
     peak_in_flight: int
     raw_paths: list[str]
+    requests: list[str]
 
 
 class SandboxAdmin:

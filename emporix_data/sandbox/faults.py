@@ -6,6 +6,9 @@ request not processed); ``drop_after`` (processed, answer lost); ``slow`` (proce
 answered only after ``slow_ms``, longer than a client's read timeout, so the client
 cannot tell whether it was applied).
 
+A rate limit: ``rate_limit_per_s`` (None: none) with bursts of ``rate_limit_burst``
+requests, enforced by a token bucket (``ratelimit``), answered 429 with ``Retry-After``.
+
 Quirks: ``max_page_size`` caps list pages (a larger ``pageSize`` is served with that
 many items, and pages are counted in that size, as a server with a cap does);
 ``multi_status`` ``"one_based_incomplete"`` numbers 207 entries from 1 and leaves the
@@ -18,6 +21,8 @@ import random
 import threading
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from emporix_data.sandbox.ratelimit import TokenBucket
 
 FAULT_KINDS = ("429", "500", "502", "503", "504", "drop", "drop_after", "slow")
 MULTI_STATUS_MODES = ("exact", "one_based_incomplete")
@@ -48,6 +53,8 @@ class FaultSettings:
     queued: list[QueuedFault] = field(default_factory=list)
     max_page_size: int | None = None
     multi_status: str = "exact"
+    rate_limit_per_s: float | None = None
+    rate_limit_burst: int = 40
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -68,6 +75,8 @@ class FaultSettings:
             raise ValueError("max_page_size must be at least 1 (or null: no cap)")
         if settings.multi_status not in MULTI_STATUS_MODES:
             raise ValueError(f"multi_status must be one of {MULTI_STATUS_MODES}")
+        if settings.rate_limit_per_s is not None:
+            TokenBucket(settings.rate_limit_per_s, settings.rate_limit_burst)  # or ValueError
         return settings
 
     def copy(self) -> FaultSettings:
@@ -83,6 +92,8 @@ class Fault:
 class FaultInjector:
     """Decides, per request, whether it fails and how. Thread-safe."""
 
+    bucket: TokenBucket | None
+
     def __init__(self, settings: FaultSettings) -> None:
         self._lock = threading.Lock()
         self.initial = settings.copy()  # what ``restore`` goes back to (the server's options)
@@ -96,6 +107,8 @@ class FaultInjector:
         with self._lock:
             self.settings = settings
             self._rng = random.Random(settings.seed)
+            per_s = settings.rate_limit_per_s
+            self.bucket = None if per_s is None else TokenBucket(per_s, settings.rate_limit_burst)
 
     def decide(self, method: str, path: str) -> Fault | None:
         with self._lock:

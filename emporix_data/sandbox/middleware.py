@@ -1,5 +1,6 @@
 """What happens to every request before the routes see it: routing on the raw path,
-stats, latency and faults, and the gateway's token and tenant checks."""
+stats, latency, the tenant's rate limit and faults, and the gateway's token and tenant
+checks."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from starlette.routing import Match
 from starlette.types import Message, Receive, Scope, Send
 
 from emporix_data.sandbox.errors import ApiProblem
+from emporix_data.sandbox.ratelimit import too_many_requests
 from emporix_data.sandbox.responses import json_response
 from emporix_data.sandbox.state import SandboxState
 
@@ -24,8 +26,9 @@ UNAUTHORIZED = {
 
 
 class SandboxMiddleware:
-    """Routes on the raw (still percent-encoded) path, counts requests, injects latency
-    and faults, and checks the bearer token and tenant of every Emporix path."""
+    """Routes on the raw (still percent-encoded) path, counts requests, injects latency,
+    enforces the rate limit, injects faults, and checks the bearer token and tenant of
+    every Emporix path."""
 
     def __init__(self, app: FastAPI, state: SandboxState) -> None:
         self.app = app
@@ -44,7 +47,9 @@ class SandboxMiddleware:
             return
         method: str = scope["method"]
         stats = self.state.stats
-        stats.record(f"{method} {self._template(scope) or raw_path}", raw_path)
+        query = scope.get("query_string", b"").decode("latin-1")
+        target = f"{method} {raw_path}" + (f"?{query}" if query else "")
+        stats.record(f"{method} {self._template(scope) or raw_path}", raw_path, target)
 
         async def counted(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -66,6 +71,12 @@ class SandboxMiddleware:
         settings = self.state.faults.settings
         if settings.latency_ms:
             await asyncio.sleep(settings.latency_ms / 1000)
+        bucket = self.state.faults.bucket
+        wait_s = bucket.take() if bucket is not None else 0.0
+        if bucket is not None and wait_s:
+            problem, headers = too_many_requests(wait_s, bucket)
+            await json_response(problem.body(raw_path), 429, headers)(scope, receive, send)
+            return
         fault = self.state.faults.decide(method, raw_path)
         if fault is not None and fault.kind == "drop":
             _drop(receive)

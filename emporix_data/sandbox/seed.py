@@ -6,6 +6,7 @@ then combined from the pools with a seeded RNG, which keeps 100k customers fast.
 
 from __future__ import annotations
 
+import bisect
 import random
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
@@ -62,11 +63,9 @@ class Pools:
     words: list[str]
 
 
-def _customer(
-    index: int, rng: random.Random, pools: Pools, entity: dict[str, Any] | None
-) -> dict[str, Any]:
-    """A customer document as stored: B2B when it is a contact of ``entity``."""
-    number = f"{index + 1:08d}"
+def _customer(index: int, rng: random.Random, pools: Pools, company: str | None) -> dict[str, Any]:
+    """A customer document as stored: B2B when it is a contact of ``company``."""
+    number = _number(index)
     first, last = rng.choice(pools.first_names), rng.choice(pools.last_names)
     created = EPOCH + timedelta(seconds=rng.randrange(3 * 365 * 86400))
     customer: dict[str, Any] = {
@@ -82,7 +81,7 @@ def _customer(
         "preferredSite": "main",
         "active": rng.random() < 0.9,
         "onHold": rng.random() < 0.05,
-        "businessModel": "B2B" if entity else "B2C",
+        "businessModel": "B2B" if company else "B2C",
         "metadata": {"version": 1, "mixins": {}},
         "mixins": {},
         "metadataCreatedAt": _iso(created),
@@ -94,8 +93,8 @@ def _customer(
         customer["metadata"]["mixins"] = {
             name: f"https://example.com/mixins/{name}.json" for name in customer["mixins"]
         }
-    if entity:
-        customer["company"] = entity["name"]
+    if company:
+        customer["company"] = company
         customer["b2b"] = {"companyRegistrationId": f"REG-{rng.randrange(10**6):06d}"}
     if rng.random() < 0.3:
         customer["addresses"] = _addresses(rng, pools, f"{first} {last}")
@@ -144,7 +143,12 @@ def _iso(moment: datetime) -> str:
 
 
 def generate(sizes: SeedSizes, seed: int) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """(collection, key, document) for the whole tenant."""
+    """(collection, key, document) for the whole tenant, one document at a time.
+
+    Nothing is held but small lists of positions and names, so that a million customers
+    stream into the store: a customer is yielded as soon as it is made, and what later
+    documents need of it (its number, its legal entity) follows from its position.
+    """
     sizes = sizes.resolved()
     assert sizes.legal_entities is not None and sizes.contact_assignments is not None
     assert sizes.memberships is not None and sizes.customer_groups is not None
@@ -160,59 +164,44 @@ def generate(sizes: SeedSizes, seed: int) -> Iterator[tuple[str, str, dict[str, 
     companies = [fake.company() for _ in range(max(50, min(sizes.legal_entities, 2000)))]
     words = pools.words
 
-    entities: list[dict[str, Any]] = []
+    entity_names: list[str] = []
     for index in range(sizes.legal_entities):
-        created = EPOCH + timedelta(days=rng.randrange(900))
-        entity: dict[str, Any] = {
-            "id": f"LE{index + 1:05d}",
-            "name": f"{companies[index % len(companies)]}"
-            + ("" if index < len(companies) else f" {index // len(companies) + 1}"),
-            "type": "COMPANY",
-            "metadata": {"version": 1, "createdAt": _iso(created), "modifiedAt": _iso(created)},
-        }
-        if index >= 3 and rng.random() < 0.25:
-            entity["type"] = "SUBSIDIARY"
-            entity["parentId"] = entities[rng.randrange(index)]["id"]
-        entities.append(entity)
+        entity = _legal_entity(index, rng, companies)
+        entity_names.append(entity["name"])
         yield "legal_entities", entity["id"], entity
 
     # B2B customers are contacts of a legal entity; the last ones of two (what makes
     # them B2B is their contact assignments: they list their legal entities).
+    entities = len(entity_names)
     b2b_count = min(sizes.customers, -(-4 * sizes.contact_assignments // 5)) if entities else 0
-    b2b_positions = sorted(rng.sample(range(sizes.customers), b2b_count))
-    entity_of = {
-        position: entities[ordinal % len(entities)]
-        for ordinal, position in enumerate(b2b_positions)
-    }
-    customers = [
-        _customer(index, rng, pools, entity_of.get(index)) for index in range(sizes.customers)
-    ]
+    b2b = B2bPositions(sorted(rng.sample(range(sizes.customers), b2b_count)), entities)
+    for index in range(sizes.customers):
+        of = b2b.entity_of(index)
+        company = None if of is None else entity_names[of]
+        customer = _customer(index, rng, pools, company)
+        yield "customers", customer["customerNumber"], customer
     # Every 10th B2B customer is left half-linked, as tenants accumulate them: B2B, but
     # its contact assignment is gone (what the audit's b2b-without-contact-assignment finds).
     pairs = [
-        (customers[position], ordinal % max(1, len(entities)))
-        for ordinal, position in enumerate(b2b_positions)
+        (_number(position), ordinal % max(1, entities))
+        for ordinal, position in enumerate(b2b.positions)
         if ordinal % HALF_LINKED_EVERY != HALF_LINKED_EVERY - 1
     ]
-    second = min(sizes.contact_assignments - len(pairs), len(pairs)) if len(entities) > 1 else 0
-    for customer, first in pairs[len(pairs) - second :] if second > 0 else []:
-        pairs.append((customer, (first + rng.randrange(1, len(entities))) % len(entities)))
-    for index, (customer, entity_index) in enumerate(pairs):
-        entity = entities[entity_index]
+    second = min(sizes.contact_assignments - len(pairs), len(pairs)) if entities > 1 else 0
+    for number, first in pairs[len(pairs) - second :] if second > 0 else []:
+        pairs.append((number, (first + rng.randrange(1, entities)) % entities))
+    for index, (number, entity_index) in enumerate(pairs):
         created = EPOCH + timedelta(days=rng.randrange(900))
         assignment_id = f"CA{index + 1:06d}"
         assignment = {
             "id": assignment_id,
-            "legalEntity": {"id": entity["id"]},
-            "customer": {"id": customer["customerNumber"]},
+            "legalEntity": {"id": _entity_id(entity_index)},
+            "customer": {"id": number},
             "type": CONTACT_TYPES[index % len(CONTACT_TYPES)],
             "primary": index < b2b_count and index % 3 == 0,
             "metadata": {"version": 1, "createdAt": _iso(created), "modifiedAt": _iso(created)},
         }
         yield "contact_assignments", assignment_id, assignment
-
-    for customer in customers:
-        yield "customers", customer["customerNumber"], customer
 
     segment_ids = [f"SEG{index + 1:03d}" for index in range(sizes.segments)]
     for index, segment_id in enumerate(segment_ids):
@@ -230,34 +219,75 @@ def generate(sizes: SeedSizes, seed: int) -> Iterator[tuple[str, str, dict[str, 
             },
         )
 
-    if segment_ids and customers:
+    if segment_ids and sizes.customers:
         per_segment = sizes.memberships // len(segment_ids)
         for index, segment_id in enumerate(segment_ids):
             count = per_segment + (1 if index < sizes.memberships % len(segment_ids) else 0)
-            for position in rng.sample(range(len(customers)), min(count, len(customers))):
-                customer = customers[position]
-                created = EPOCH + timedelta(days=rng.randrange(900))
-                doc: dict[str, Any] = {
-                    "customer": {"id": customer["customerNumber"]},
-                    "assignmentType": "MANUAL",
-                    "metadata": {
-                        "version": 1,
-                        "createdAt": _iso(created),
-                        "modifiedAt": _iso(created),
-                    },
-                }
-                entity_id = ""
-                if position in entity_of:
-                    entity_id = entity_of[position]["id"]
-                    doc["legalEntity"] = {"id": entity_id}
-                key = membership_key(customer["customerNumber"], entity_id)
-                yield f"memberships:{segment_id}", key, doc
+            for position in rng.sample(range(sizes.customers), min(count, sizes.customers)):
+                yield _membership(segment_id, position, rng, b2b.entity_of(position))
 
-    picked = rng.sample(range(len(customers)), min(sizes.customer_groups, len(customers)))
+    picked = rng.sample(range(sizes.customers), min(sizes.customer_groups, sizes.customers))
     for position in picked:
-        number = customers[position]["customerNumber"]
+        number = _number(position)
         site = "main" if rng.random() < 0.85 else "outlet"
         yield f"cgrelations:{site}", number, {"customerId": number, "groupId": rng.choice(GROUPS)}
+
+
+class B2bPositions:
+    """The positions of the B2B customers, in order; the n-th of them is a contact of
+    legal entity n modulo their number (found by bisection, not kept per customer)."""
+
+    def __init__(self, positions: list[int], entities: int) -> None:
+        self.positions = positions
+        self.entities = entities
+
+    def entity_of(self, position: int) -> int | None:
+        """The index of the legal entity ``position`` is a contact of, if it is B2B."""
+        ordinal = bisect.bisect_left(self.positions, position)
+        if ordinal < len(self.positions) and self.positions[ordinal] == position:
+            return ordinal % self.entities
+        return None
+
+
+def _legal_entity(index: int, rng: random.Random, companies: list[str]) -> dict[str, Any]:
+    created = EPOCH + timedelta(days=rng.randrange(900))
+    entity: dict[str, Any] = {
+        "id": _entity_id(index),
+        "name": f"{companies[index % len(companies)]}"
+        + ("" if index < len(companies) else f" {index // len(companies) + 1}"),
+        "type": "COMPANY",
+        "metadata": {"version": 1, "createdAt": _iso(created), "modifiedAt": _iso(created)},
+    }
+    if index >= 3 and rng.random() < 0.25:
+        entity["type"] = "SUBSIDIARY"
+        entity["parentId"] = _entity_id(rng.randrange(index))
+    return entity
+
+
+def _membership(
+    segment_id: str, position: int, rng: random.Random, entity: int | None
+) -> tuple[str, str, dict[str, Any]]:
+    number = _number(position)
+    created = EPOCH + timedelta(days=rng.randrange(900))
+    doc: dict[str, Any] = {
+        "customer": {"id": number},
+        "assignmentType": "MANUAL",
+        "metadata": {"version": 1, "createdAt": _iso(created), "modifiedAt": _iso(created)},
+    }
+    entity_id = ""
+    if entity is not None:
+        entity_id = _entity_id(entity)
+        doc["legalEntity"] = {"id": entity_id}
+    return f"memberships:{segment_id}", membership_key(number, entity_id), doc
+
+
+def _number(position: int) -> str:
+    """The customer number (and id) of the customer at ``position``."""
+    return f"{position + 1:08d}"
+
+
+def _entity_id(index: int) -> str:
+    return f"LE{index + 1:05d}"
 
 
 def membership_key(customer_id: str, legal_entity_id: str | None) -> str:

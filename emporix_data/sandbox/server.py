@@ -20,6 +20,9 @@ from emporix_data.sandbox.state import SandboxState
 from emporix_data.sandbox.store import Store
 
 STARTUP_TIMEOUT_S = 60
+# A tenant larger than this is not copied into memory for fast resets (a reset seeds it
+# again): the copy of a million-customer tenant would take a gigabyte.
+PRISTINE_MAX_BYTES = 256 * 2**20
 
 
 @dataclass
@@ -36,6 +39,9 @@ class SandboxConfig:
     token_ttl_s: int = 3600
     # None: pages as large as asked (the specs document no maximum); N: a server's cap.
     max_page_size: int | None = None
+    # None: no rate limit (the specs document none); N: requests a second, in bursts.
+    rate_limit_per_s: float | None = None
+    rate_limit_burst: int = 40
 
 
 class Pristine(NamedTuple):
@@ -58,6 +64,8 @@ class Tenant:
             self.reused = True
         else:
             self.seed(config.sizes)
+        # Before the first request: no page of the largest collection waits for a walk.
+        self.store.anchors.warm("customers")
 
     def _fingerprint(self, sizes: SeedSizes) -> str:
         return json.dumps(
@@ -69,7 +77,8 @@ class Tenant:
         self.store.put_many(generate(sizes, self.config.seed))
         fingerprint = self._fingerprint(sizes)
         self.store.set_meta("fingerprint", fingerprint)
-        self._pristine = Pristine(fingerprint, self.store.snapshot())
+        small = self.store.size_bytes() <= PRISTINE_MAX_BYTES
+        self._pristine = Pristine(fingerprint, self.store.snapshot()) if small else None
 
     def reseed(self, overrides: dict[str, Any]) -> None:
         """Back to freshly seeded data (of other sizes if asked), as fast as possible."""
@@ -102,6 +111,8 @@ def build_app(config: SandboxConfig) -> tuple[SandboxMiddleware, Tenant]:
                 latency_ms=config.latency_ms,
                 fault_rate=config.fault_rate,
                 max_page_size=config.max_page_size,
+                rate_limit_per_s=config.rate_limit_per_s,
+                rate_limit_burst=config.rate_limit_burst,
             )
         ),
         reseed=tenant.reseed,

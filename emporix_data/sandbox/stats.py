@@ -19,26 +19,31 @@ class StatsSnapshot(TypedDict):
     in_flight: int
     peak_in_flight: int
     raw_paths: list[str]
+    requests: list[str]
 
 
 @dataclass
 class Stats:
     """What clients did: requests by route, answers by status, and the most requests
-    in flight at once (how hard a client drives the API: its concurrency, seen here)."""
+    in flight at once (how hard a client drives the API: its concurrency, seen here);
+    the last raw paths received, and the last requests as ``"GET /path?query"`` (what
+    the benchmark replays to time the same requests with nothing else done)."""
 
     total: int = 0
     by_route: Counter[str] = field(default_factory=Counter)
     by_status: Counter[int] = field(default_factory=Counter)
     raw_paths: deque[str] = field(default_factory=lambda: deque(maxlen=RAW_PATHS_KEPT))
+    requests: deque[str] = field(default_factory=lambda: deque(maxlen=RAW_PATHS_KEPT))
     in_flight: int = 0
     peak_in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def record(self, route: str, raw_path: str) -> None:
+    def record(self, route: str, raw_path: str, request: str) -> None:
         with self.lock:
             self.total += 1
             self.by_route[route] += 1
             self.raw_paths.append(raw_path)
+            self.requests.append(request)
 
     def enter(self) -> None:
         with self.lock:
@@ -59,6 +64,7 @@ class Stats:
             self.by_route.clear()
             self.by_status.clear()
             self.raw_paths.clear()
+            self.requests.clear()
             self.peak_in_flight = self.in_flight
 
     def as_dict(self) -> StatsSnapshot:
@@ -70,4 +76,5 @@ class Stats:
                 "in_flight": self.in_flight,
                 "peak_in_flight": self.peak_in_flight,
                 "raw_paths": list(self.raw_paths),
+                "requests": list(self.requests),
             }

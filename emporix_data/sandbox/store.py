@@ -4,8 +4,9 @@ Collections are ``customers``, ``legal_entities``, ``contact_assignments``,
 ``segments``, ``memberships:<segmentId>`` and ``cgrelations:<site>``. List responses
 are built by joining stored JSON texts, without parsing them again.
 
-Indexes keep a 100k-document tenant fast: a slim ``(collection, key)`` index makes deep
-``OFFSET`` pages cheap to skip to, and expression indexes serve the lookups the API
+Indexes keep a large tenant fast: a slim ``(collection, key)`` index makes deep
+``OFFSET`` pages cheap to skip to (from the nearest of the keys ``KeyAnchors`` knows,
+for a million customers), and expression indexes serve the lookups the API
 makes on every write (``contactEmail`` uniqueness), the ``customerNumber:(...)`` lists
 of live re-reads, and a customer's contact assignments (its legal entities, read with
 every customer). Their paths are written exactly as ``query`` writes them, or
@@ -14,12 +15,16 @@ SQLite would not match them.
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from emporix_data.sandbox.anchors import KeyAnchors
+
+PUT_BATCH = 20_000
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS docs (
     collection TEXT NOT NULL,
@@ -54,6 +59,7 @@ class Store:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.create_function("regexp", 2, _regexp, deterministic=True)
         self.db.executescript(SCHEMA)
+        self.anchors = KeyAnchors(self.db)
         analyzed = "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
         if not self.db.execute(analyzed).fetchone():
             self.analyze()
@@ -102,27 +108,35 @@ class Store:
         )
 
     def put(self, collection: str, key: str, doc: dict[str, Any]) -> None:
+        self.anchors.forget(collection)
         self.db.execute(
             "INSERT OR REPLACE INTO docs VALUES (?, ?, ?)",
             (collection, key, json.dumps(doc, ensure_ascii=False)),
         )
 
     def put_many(self, rows: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
-        self.db.execute("BEGIN")
-        self.db.executemany(
-            "INSERT OR REPLACE INTO docs VALUES (?, ?, ?)",
-            ((c, k, json.dumps(d, ensure_ascii=False)) for c, k, d in rows),
-        )
-        self.db.execute("COMMIT")
+        """Every row, committed in batches: a million documents pass through without
+        being held (neither here nor in one ever-growing write-ahead log)."""
+        self.anchors.forget()
+        rows = iter(rows)
+        while batch := list(itertools.islice(rows, PUT_BATCH)):
+            self.db.execute("BEGIN")
+            self.db.executemany(
+                "INSERT OR REPLACE INTO docs VALUES (?, ?, ?)",
+                ((c, k, json.dumps(d, ensure_ascii=False)) for c, k, d in batch),
+            )
+            self.db.execute("COMMIT")
         self.analyze()
 
     def delete(self, collection: str, key: str) -> bool:
+        self.anchors.forget(collection)
         cursor = self.db.execute(
             "DELETE FROM docs WHERE collection = ? AND key = ?", (collection, key)
         )
         return cursor.rowcount > 0
 
     def delete_all(self) -> None:
+        self.anchors.forget()
         self.db.execute("DELETE FROM docs")
 
     def collections(self, prefix: str) -> list[str]:
@@ -152,12 +166,14 @@ class Store:
         """One page, in ``order``: the stored JSON texts, or ``select``, an expression
         over the row (``item.key``, ``item.doc``) answering each document as the API does."""
         if offset and limit is not None and not where and order == "key":
-            # Skip through the slim key index, not through the documents themselves.
+            # Skip through the slim key index, from the nearest anchor, not through the
+            # documents themselves.
+            anchor, skip = self.anchors.start(collection, offset)
             rows = self.db.execute(
                 f"SELECT {select} FROM docs AS item WHERE collection = ? AND key IN "
-                "(SELECT key FROM docs INDEXED BY docs_keys WHERE collection = ? "
+                "(SELECT key FROM docs INDEXED BY docs_keys WHERE collection = ? AND key >= ? "
                 "ORDER BY key LIMIT ? OFFSET ?) ORDER BY key",
-                (collection, collection, limit, offset),
+                (collection, collection, anchor, limit, skip),
             )
             return [row[0] for row in rows]
         sql = f"SELECT {select} FROM docs AS item WHERE collection = ?"
@@ -170,6 +186,12 @@ class Store:
             args += [limit, offset]
         return [row[0] for row in self.db.execute(sql, args)]
 
+    def size_bytes(self) -> int:
+        """The size of the database's pages (what a snapshot of it takes)."""
+        pages: int = self.db.execute("PRAGMA page_count").fetchone()[0]
+        size: int = self.db.execute("PRAGMA page_size").fetchone()[0]
+        return pages * size
+
     def snapshot(self) -> sqlite3.Connection:
         """An in-memory copy of the whole database (for fast resets)."""
         copy = sqlite3.connect(":memory:", check_same_thread=False)
@@ -177,4 +199,5 @@ class Store:
         return copy
 
     def restore(self, snapshot: sqlite3.Connection) -> None:
+        self.anchors.forget()
         snapshot.backup(self.db)
