@@ -10,7 +10,7 @@ from emporix_data.tables import TABLES
 from pages.common import count_of, get_connection, require_app_navigation
 from pages.components.grid import add_pending_rows, fold_grid
 from pages.components.loading import loaded_state
-from pages.components.state import kept_expander, site_choice, table_state
+from pages.components.state import kept_expander, site_choice, table_state, widget_value
 from pages.components.table import render_table_page
 
 require_app_navigation("pages/customer_groups.py")
@@ -23,7 +23,7 @@ def site_picker() -> dict[str, Sequence[object]]:
     """The site whose relations are loaded and pushed; each site keeps its own edits."""
     settings = get_connection().settings
     sites = site_choice(NAME)
-    sites.remember(st.session_state.get(PICKER))
+    sites.remember(widget_value(PICKER))
     chosen = st.selectbox(
         "Site",
         sites.known,
@@ -68,7 +68,7 @@ def add_to_group_form() -> None:
     customer already in another group of this site."""
     state = table_state(NAME)
     labels = customer_labels()
-    typed = st.session_state.get(state.widget_key("add:group"))
+    typed = widget_value(state.widget_key("add:group"))
     groups = sorted(set(state.work.frame["groupId"].dropna()) | ({typed} if typed else set()))
     with kept_expander(
         "Add customers to a group", state.widget_key("add:open"), ":material/group_add:"

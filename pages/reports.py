@@ -13,7 +13,12 @@ from pages.components.report_builder import builder_form
 from pages.components.report_forms import PICKER, SQL_KEY, saved_report_form, sql_form
 from pages.components.report_result import result_section
 from pages.components.report_tables import run_report
-from pages.components.state import report_session, report_table_state
+from pages.components.state import (
+    default_widget_value,
+    report_session,
+    report_table_state,
+    set_widget_value,
+)
 
 require_app_navigation("pages/reports.py")
 
@@ -29,8 +34,8 @@ def catalog_columns() -> dict[str, dict[str, str]]:
 
 
 def open_in_editor(sql: str) -> None:
-    st.session_state[SQL_KEY] = sql
-    st.session_state[MODE] = SQL
+    set_widget_value(SQL_KEY, sql)
+    set_widget_value(MODE, SQL)
 
 
 def reload_tables() -> None:
@@ -64,13 +69,13 @@ run_linked = False
 if linked:
     del st.query_params[LINK_PARAMETER]
     if linked in {report.name for report in reports}:
-        st.session_state[PICKER] = linked
-        st.session_state[MODE] = SAVED
+        set_widget_value(PICKER, linked)
+        set_widget_value(MODE, SAVED)
         run_linked = True
     else:
         st.warning(f"No report named {linked}.")
 
-st.session_state.setdefault(MODE, SAVED)
+default_widget_value(MODE, SAVED)
 mode = st.segmented_control(
     "Start from",
     list(MODE_LABELS),

@@ -15,7 +15,7 @@ from emporix_data.tables import TABLES
 from pages.common import count_of, get_client, require_app_navigation
 from pages.components.grid import add_pending_rows, fold_grid, remove_pending_rows
 from pages.components.loading import FAILURES, loaded_state, references_for
-from pages.components.state import table_state
+from pages.components.state import table_state, widget_value
 from pages.components.table import render_table_page
 
 require_app_navigation("pages/segment_memberships.py")
@@ -92,7 +92,7 @@ def add_members(segment: str, numbers: Iterable[str]) -> None:
 def add_customers_form() -> None:
     customers = loaded_state("customers")
     names = segments()
-    picked = [s for s in st.session_state.get(SEGMENTS_KEY) or [] if s in names]
+    picked = [s for s in widget_value(SEGMENTS_KEY) or [] if s in names]
     selected = customers.selected_rows()["customerNumber"].dropna().tolist()
     with st.expander(
         "Add customers to a segment", icon=":material/group_add:", expanded=bool(selected)

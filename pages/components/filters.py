@@ -18,7 +18,7 @@ import streamlit as st
 from emporix_data.filters import TableFilter, date_columns, picker_columns
 from emporix_data.frames import FrameSchema
 from emporix_data.workspace import FilterChoice, TableState
-from pages.components.state import kept_expander
+from pages.components.state import kept_expander, widget_value
 
 GRID_ROW_LIMIT = 5_000
 PICKER_LIMIT = 200  # columns with more distinct values get no picker
@@ -79,7 +79,7 @@ def _live_choice(state: TableState, pickers: list[str], schema: FrameSchema) -> 
     kept = state.filters
 
     def live(part: str, default: Any) -> Any:
-        return st.session_state.get(state.filter_key(part), default)
+        return widget_value(state.filter_key(part), default)
 
     dates = {}
     for column in date_columns(schema):

@@ -25,6 +25,7 @@ from emporix_data.mapping import (
 from emporix_data.tables import TABLES
 from emporix_data.workspace import TableState, UploadedFile
 from pages.components.loading import directory_for
+from pages.components.state import set_widget_value, widget_value
 
 IGNORED = ""  # the choice that ignores a header
 MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
@@ -74,8 +75,8 @@ def _choices(state: TableState, upload: UploadedFile) -> MappingReport | None:
     choices = {}
     for position, header in enumerate(upload.headers):
         key = header_key(state, upload, position)
-        if st.session_state.get(key) not in options:
-            st.session_state[key] = upload.choices.get(header, IGNORED)
+        if widget_value(key) not in options:
+            set_widget_value(key, upload.choices.get(header, IGNORED))
         choices[header] = slots[position % 3].selectbox(
             _plain(header),
             options,
@@ -110,7 +111,7 @@ def _apply_saved(state: TableState, upload: UploadedFile, folder: Path) -> None:
         st.error(f"Cannot apply {name}: {exc}")
         return
     for position, header in enumerate(upload.headers):
-        st.session_state[header_key(state, upload, position)] = report.mapped.get(header, IGNORED)
+        set_widget_value(header_key(state, upload, position), report.mapped.get(header, IGNORED))
 
 
 def _save(state: TableState, report: MappingReport, folder: Path) -> None:

@@ -20,6 +20,7 @@ from emporix_data.reports.builder import (
 )
 from emporix_data.reports.catalog import inline_parameters
 from emporix_data.reports.session import ReportRun
+from pages.components.state import default_widget_value
 
 KEY = "reports:builder"
 TABLE_KEY = f"{KEY}:table"
@@ -40,7 +41,7 @@ def builder_form(
 ) -> ReportRun | None:
     """The builder; returns the run asked for when Run is clicked. ``columns`` are every
     table's columns and types; ``open_in_editor`` takes the SQL to edit."""
-    st.session_state.setdefault(TABLE_KEY, CUSTOMER_360)
+    default_widget_value(TABLE_KEY, CUSTOMER_360)
     table = st.selectbox("Table", QUERYABLE, key=TABLE_KEY, persist_state="session")
     types = columns[table]
     group, measure = st.columns(2)

@@ -10,6 +10,7 @@ import streamlit as st
 from emporix_data.reports import SavedReport
 from emporix_data.reports.catalog import parameters_in
 from emporix_data.reports.session import ReportRun
+from pages.components.state import default_widget_value
 
 KEY = "reports"
 PICKER = f"{KEY}:saved"
@@ -68,7 +69,7 @@ def saved_report_form(
 
 def sql_form(columns: Mapping[str, Mapping[str, str]]) -> ReportRun | None:
     """The SQL editor, its parameters as fields, the tables and columns beside it."""
-    st.session_state.setdefault(SQL_KEY, EXAMPLE_SQL)
+    default_widget_value(SQL_KEY, EXAMPLE_SQL)
     editor, catalog = st.columns([3, 1])
     with editor:
         sql = st.text_area(

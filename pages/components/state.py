@@ -53,6 +53,21 @@ def _kept(key: str, fresh: Kept) -> Kept:
     return fresh
 
 
+def widget_value(key: str, default: Any = None) -> Any:
+    """The value of the widget ``key`` names (``default`` before it is first drawn)."""
+    return st.session_state.get(key, default)
+
+
+def set_widget_value(key: str, value: Any) -> None:
+    """Give the widget ``key`` names this value the next time it is drawn."""
+    st.session_state[key] = value
+
+
+def default_widget_value(key: str, value: Any) -> None:
+    """The value the widget ``key`` names starts with (kept once it has one)."""
+    st.session_state.setdefault(key, value)
+
+
 def is_per_site(name: str) -> bool:
     return "site" in TABLES[name].schema.key
 

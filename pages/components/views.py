@@ -11,6 +11,7 @@ import streamlit as st
 from emporix_data.settings import LocalSettings
 from emporix_data.tables import ResourceTable
 from emporix_data.workspace import FilterChoice, TableState, ViewStore
+from pages.components.state import widget_value
 
 
 def view_store() -> ViewStore:
@@ -62,7 +63,7 @@ def saved_views(state: TableState, table: ResourceTable) -> Callable[[], None]:
 
 
 def _apply(state: TableState, picker: str, views: dict[str, FilterChoice]) -> None:
-    name = st.session_state.get(picker)
+    name = widget_value(picker)
     if name in views:
         state.choose_filters(views[name])
 
