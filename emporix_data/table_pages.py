@@ -39,14 +39,16 @@ ARROW_TYPES: dict[Dtype, pa.DataType] = {
 @dataclass(frozen=True, eq=False)
 class TablePage:
     """One page of a table: its rows' cells (one Arrow array per fixed column, found
-    fields as text, see ``FoundFields``) and its documents, packed, in API order."""
+    fields as text, see ``FoundFields``) and, where kept, its documents, packed, in API
+    order."""
 
+    rows: int
     cells: dict[str, pa.Array]
-    documents: DocumentPack
     found: FoundFields = field(default_factory=FoundFields)
+    documents: DocumentPack | None = None
 
     def __len__(self) -> int:
-        return len(self.documents)
+        return self.rows
 
 
 @dataclass(frozen=True)
@@ -69,16 +71,18 @@ class PageReader(Generic[V]):
         # strict=False: "true" and "12" are read as a boolean and a number, as pydantic did.
         return msgspec.json.Decoder(list[self.view], strict=False)  # type: ignore[name-defined]
 
-    def __call__(self, page: ListPage) -> TablePage:
-        documents = DocumentPack(page.raws)
+    def __call__(self, page: ListPage, documents: bool = True) -> TablePage:
+        """The page's cells, and its documents packed unless ``documents`` is false (an
+        export needs none)."""
+        pack = DocumentPack(page.raws) if documents else None
         views = self._views.decode(page.content)
         cells = {column.name: self._cells(views, column) for column in self.schema.columns}
         if not self.mixins:
-            return TablePage(cells, documents)
+            return TablePage(len(views), cells, documents=pack)
         found, texts = found_fields(views)
         for name, values in texts.items():
             cells[name] = pa.array(values, pa.large_string())
-        return TablePage(cells, documents, found)
+        return TablePage(len(views), cells, found, pack)
 
     def _cells(self, views: Sequence[V], column: Column) -> pa.Array:
         arrow_type = ARROW_TYPES[column.dtype]

@@ -33,8 +33,8 @@ from emporix_data.table_pages import TablePage, schema_of_pages, take_frame
 
 # Every record of a table, as the API gives it.
 Loader = Callable[[EmporixClient, ProgressCallback | None], Sequence[ApiModel]]
-# Every page of a table, read into cells and the documents' JSON (``documents.py``).
-PageLoader = Callable[[EmporixClient, ProgressCallback | None], Iterable[TablePage]]
+# Every page of a table, read into cells and (unless told not to) its documents' JSON.
+PageLoader = Callable[[EmporixClient, ProgressCallback | None, bool], Iterable[TablePage]]
 # The requests that make ``changes`` happen, built from the loaded documents.
 Writer = Callable[[EmporixClient, Sequence[RowChange], KeyedDocuments], list[Operation]]
 # The live records of these keys (absent ones are missing from the result).
@@ -111,7 +111,9 @@ TABLES: dict[str, ResourceTable] = {
             reread=frozenset({"update", "delete"}),
             new_key=customers.new_customer_number,
             schema_for=customers.customer_schema,
-            load_pages=lambda client, progress: customer_pages(client, progress),
+            load_pages=lambda client, progress, documents: customer_pages(
+                client, progress, documents=documents
+            ),
         ),
         ResourceTable(
             "contact-assignments",
@@ -203,7 +205,7 @@ def load_table(
 ) -> LoadedTable:
     table = TABLES[name]
     if table.load_pages is not None:
-        return _load_pages(table, table.load_pages(client, progress))
+        return _load_pages(table, table.load_pages(client, progress, True))
     records = table.load(client, progress)
     with collector_paused():  # everything made here survives: no collection finds garbage
         schema = table.schema_of(records)
@@ -218,7 +220,7 @@ def _load_pages(table: ResourceTable, loading: Iterable[TablePage]) -> LoadedTab
     pages = list(loading)
     schema = schema_of_pages(table.schema, pages)
     frame = take_frame(schema, pages)
-    packs = [page.documents for page in pages]
+    packs = [page.documents for page in pages if page.documents is not None]
     return LoadedTable(
         table, schema, frame, RawDocuments(packs, lambda: key_tuples(frame, schema.key))
     )

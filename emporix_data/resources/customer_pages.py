@@ -77,10 +77,15 @@ CUSTOMER_PAGES = PageReader(CUSTOMER_SCHEMA, CustomerView, mixins=True)
 
 
 def customer_pages(
-    client: EmporixClient, progress: ProgressCallback | None = None, lookahead: int | None = None
+    client: EmporixClient,
+    progress: ProgressCallback | None = None,
+    *,
+    documents: bool = True,
+    lookahead: int | None = None,
 ) -> Iterator[TablePage]:
-    """Every customer, whole (addresses and mixins), page by page as they arrive; at most
-    ``lookahead`` pages are fetched ahead of the one being read (see ``iter_pages``)."""
+    """Every customer, whole (addresses and mixins), page by page as they arrive, with
+    the documents unless ``documents`` is false; at most ``lookahead`` pages are fetched
+    ahead of the one being read (see ``iter_pages``)."""
     pages = iter_pages(
         client,
         client.path(CUSTOMERS),
@@ -90,4 +95,4 @@ def customer_pages(
         lookahead=lookahead,
     )
     for page in pages:
-        yield CUSTOMER_PAGES(page)
+        yield CUSTOMER_PAGES(page, documents)
