@@ -81,9 +81,13 @@ def segment_sizes(memberships: pd.DataFrame, names: Mapping[str, str]) -> pd.Dat
 def segment_overlaps(memberships: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
     """Customers shared by each pair of different segments, by name: a square frame whose
     diagonal (a segment's own size, which would swamp the colours) is left empty."""
-    pairs = memberships[["segmentId", "customerId"]].drop_duplicates()
-    matrix = pd.crosstab(pairs["customerId"], pairs["segmentId"])
-    shared = matrix.T.dot(matrix).astype("float64")
+    customers, _ = pd.factorize(memberships["customerId"])
+    segments, ids = pd.factorize(memberships["segmentId"], sort=True)
+    known = (customers >= 0) & (segments >= 0)
+    # Which customer is in which segment (0/1), then every pair of segments' overlap.
+    member = np.zeros((customers.max(initial=-1) + 1, len(ids)), dtype=np.float64)
+    member[customers[known], segments[known]] = 1
+    shared = pd.DataFrame(member.T @ member, index=ids, columns=ids)
     shared = shared.mask(np.eye(len(shared), dtype=bool))
     labels = [names.get(str(segment), str(segment)) for segment in shared.index]
     shared.index, shared.columns = labels, labels

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache
 from typing import Any, Generic, TypeAlias, TypeVar
 
 import msgspec
@@ -23,7 +23,7 @@ from emporix_data.documents import DocumentPack, ListPage
 from emporix_data.frames import Column, Dtype, FrameSchema, read_column, to_utc_datetimes
 from emporix_data.resources.mixins import FoundFields, found_fields, is_mixin
 
-V = TypeVar("V")
+V = TypeVar("V", bound=msgspec.Struct)
 Cells: TypeAlias = pa.Array | pa.ChunkedArray
 # The Arrow type a page's cells of each dtype are kept in until the frame is built;
 # dates stay text, parsed once for the whole column.
@@ -66,10 +66,9 @@ class PageReader(Generic[V]):
     constants: Mapping[str, str] = field(default_factory=dict)
     mixins: bool = False
 
-    @cached_property
-    def _views(self) -> msgspec.json.Decoder[list[V]]:
-        # strict=False: "true" and "12" are read as a boolean and a number, as pydantic did.
-        return msgspec.json.Decoder(list[self.view], strict=False)  # type: ignore[name-defined]
+    @property
+    def _views(self) -> msgspec.json.Decoder[list[Any]]:
+        return _decoder(self.view)
 
     def __call__(self, page: ListPage, documents: bool = True) -> TablePage:
         """The page's cells, and its documents packed unless ``documents`` is false (an
@@ -89,6 +88,13 @@ class PageReader(Generic[V]):
         if column.name in self.constants:
             return pa.array([self.constants[column.name]] * len(views), arrow_type)
         return arrow_cells(read_column(views, column.path), arrow_type)
+
+
+@cache
+def _decoder(view: type[msgspec.Struct]) -> msgspec.json.Decoder[list[Any]]:
+    """One decoder per view (readers differing only in ``constants`` share it).
+    strict=False: "true" and "12" are read as a boolean and a number, as pydantic did."""
+    return msgspec.json.Decoder(list[view], strict=False)  # type: ignore[valid-type]
 
 
 def arrow_cells(values: list[Any], arrow_type: pa.DataType) -> pa.Array:

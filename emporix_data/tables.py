@@ -29,6 +29,7 @@ from emporix_data.plan import (
 from emporix_data.resources import contact_assignments, customer_groups, customers, membership_rules
 from emporix_data.resources import segment_memberships as memberships
 from emporix_data.resources.customer_pages import customer_pages
+from emporix_data.resources.membership_pages import membership_pages
 from emporix_data.table_pages import TablePage, schema_of_pages, take_frame
 
 # Every record of a table, as the API gives it.
@@ -140,6 +141,9 @@ TABLES: dict[str, ResourceTable] = {
             memberships.read_memberships,
             references=("customers", "legal_entities", "segments", "b2b_customers"),
             checks=(membership_rules.b2b_members_need_a_legal_entity,),
+            load_pages=lambda client, progress, documents: membership_pages(
+                client, progress, documents=documents
+            ),
             fills=(membership_rules.fill_the_only_legal_entity,),
         ),
         ResourceTable(

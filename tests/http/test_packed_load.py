@@ -35,6 +35,19 @@ def paged_client(make_settings, admin):
         yield client
 
 
+def test_memberships_are_those_of_parsed_models(client, tenant, monkeypatch):
+    tenant.put_membership("SEG001", "00000001", body={"assignmentType": "MANUAL", "extra": 1})
+    packed = load_table(client, "segment-memberships")
+    whole = dataclasses.replace(tables.TABLES["segment-memberships"], load_pages=None)
+    monkeypatch.setitem(tables.TABLES, "segment-memberships", whole)
+    parsed = load_table(client, "segment-memberships")
+    assert packed.schema == parsed.schema
+    pd.testing.assert_frame_equal(packed.frame, parsed.frame)
+    assert packed.frame["segmentId"].nunique() > 1
+    assert list(packed.documents) == list(parsed.documents)
+    assert all(packed.documents[key] == parsed.documents[key] for key in packed.documents)
+
+
 def test_the_frame_and_documents_are_those_of_parsed_models(client, tenant, monkeypatch):
     tenant.create_customer(ODD)
     packed = load_table(client, "customers")
@@ -63,7 +76,7 @@ def test_an_export_written_a_page_at_a_time_is_the_whole_table_export(
     client = paged_client
     tenant.create_customer(ODD)
     assert streams("customers", fmt) and not streams("customers", "xlsx")
-    assert not streams("segment-memberships", fmt)
+    assert not streams("customer-groups", fmt)
     paged, whole = tmp_path / f"paged.{fmt}", tmp_path / f"whole.{fmt}"
     rows = export_table(client, "customers", paged, fmt)
     frame = load_table(client, "customers").frame
