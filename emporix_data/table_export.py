@@ -3,8 +3,9 @@
 A table's columns are known only when every page is read (one per mixin field found
 in any document), so each page's cells are spooled to a temporary Arrow file as they
 arrive, and written to the export once the columns are known: one page in memory at a
-time (plus the pages fetched ahead, see ``iter_pages``), and the same file as the
-export of the loaded table (``write_frame``), typed and formatted alike.
+time (plus the pages fetched ahead, see ``iter_pages``, and the part being written),
+and the same file as the export of the loaded table (``write_frame``), typed and
+formatted alike.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ from emporix_data.pagination import ProgressCallback
 from emporix_data.resources.mixins import FoundFields
 from emporix_data.table_pages import TablePage, take_frame
 from emporix_data.tables import TABLES
+
+# Rows written at a time: few enough to stay small (~3 MB of cells at 10,000
+# customers), many enough that building and writing a part costs little per row.
+PART_ROWS = 10_000
 
 
 def streams(resource: str, fmt: ExportFormat) -> bool:
@@ -57,8 +62,8 @@ def write_pages(
         with FrameFileWriter(path, fmt) as out:
             if not spooled.rows:
                 out.write(schema.empty_frame())
-            for page in spooled.pages():
-                out.write(take_frame(schema, [page]))
+            for pages_read in spooled.parts():
+                out.write(take_frame(schema, pages_read))
         return spooled.rows
 
 
@@ -84,14 +89,24 @@ class _Spool:
         self.found.append(page.found)
         self.sizes.append(len(page))
 
-    def pages(self) -> Iterator[TablePage]:
+    def parts(self) -> Iterator[list[TablePage]]:
+        """The pages read back in order, about ``PART_ROWS`` rows at a time."""
+        part: list[TablePage] = []
         for number, size in enumerate(self.sizes):
-            path = self._file(number)
-            with pa.OSFile(str(path)) as source:
-                batch = pa.ipc.open_file(source).get_batch(0)
-                cells = {name: batch.column(name) for name in batch.schema.names}
-            path.unlink()
-            yield TablePage(size, cells)
+            part.append(self._read(number, size))
+            if sum(len(page) for page in part) >= PART_ROWS:
+                yield part
+                part = []
+        if part:
+            yield part
+
+    def _read(self, number: int, size: int) -> TablePage:
+        path = self._file(number)
+        with pa.OSFile(str(path)) as source:
+            batch = pa.ipc.open_file(source).get_batch(0)
+            cells = {name: batch.column(name) for name in batch.schema.names}
+        path.unlink()
+        return TablePage(size, cells)
 
     def _file(self, number: int) -> Path:
         return self.directory / f"{number}.arrow"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from operator import attrgetter
 from typing import Any, Generic, TypeAlias, TypeVar
 
 import msgspec
@@ -20,8 +21,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from emporix_data.documents import DocumentPack, ListPage
-from emporix_data.frames import Column, Dtype, FrameSchema, read_column, to_utc_datetimes
-from emporix_data.resources.mixins import FoundFields, found_fields, is_mixin
+from emporix_data.frames import Column, Dtype, FrameSchema, to_utc_datetimes
+from emporix_data.resources.mixins import MIXINS, FoundFields, found_fields, is_mixin
 
 V = TypeVar("V", bound=msgspec.Struct)
 Cells: TypeAlias = pa.Array | pa.ChunkedArray
@@ -75,19 +76,38 @@ class PageReader(Generic[V]):
         export needs none)."""
         pack = DocumentPack(page.raws) if documents else None
         views = self._views.decode(page.content)
-        cells = {column.name: self._cells(views, column) for column in self.schema.columns}
+        columns = ViewColumns(views)
+        cells = {column.name: self._cells(columns, column) for column in self.schema.columns}
         if not self.mixins:
             return TablePage(len(views), cells, documents=pack)
-        found, texts = found_fields(views)
+        found, texts = found_fields(columns((MIXINS,)))
         for name, values in texts.items():
             cells[name] = pa.array(values, pa.large_string())
         return TablePage(len(views), cells, found, pack)
 
-    def _cells(self, views: Sequence[V], column: Column) -> pa.Array:
+    def _cells(self, columns: ViewColumns, column: Column) -> pa.Array:
         arrow_type = ARROW_TYPES[column.dtype]
         if column.name in self.constants:
-            return pa.array([self.constants[column.name]] * len(views), arrow_type)
-        return arrow_cells(read_column(views, column.path), arrow_type)
+            rows = len(columns(()))
+            return pa.array([self.constants[column.name]] * rows, arrow_type)
+        return arrow_cells(columns(column.path), arrow_type)
+
+
+class ViewColumns:
+    """Values at paths in each of a page's views (``None`` where a step is missing),
+    each path's prefix read once for all columns under it (``primaryAddress``). Every
+    step is a field (or property) of the view's type: a path it lacks is an error."""
+
+    def __init__(self, views: Sequence[msgspec.Struct]) -> None:
+        self._read: dict[tuple[str, ...], list[Any]] = {(): list(views)}
+
+    def __call__(self, path: tuple[str, ...]) -> list[Any]:
+        values = self._read.get(path)
+        if values is None:
+            get = attrgetter(path[-1])
+            values = [None if value is None else get(value) for value in self(path[:-1])]
+            self._read[path] = values
+        return values
 
 
 @cache

@@ -13,7 +13,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
-from emporix_data.frames import Column, Dtype, read_path
+from emporix_data.frames import Column, Dtype, read_column
 
 MIXINS = "mixins"
 PREFIX = MIXINS + "."
@@ -62,23 +62,24 @@ def mixin_columns(records: Iterable[Any]) -> tuple[Column, ...]:
     record, one below a field that is a scalar elsewhere, and a key with a "." in it
     (its dotted name would be ambiguous) get no column: they stay in the documents.
     """
-    return found_fields(list(records))[0].columns()
+    return found_fields(read_column(list(records), (MIXINS,)))[0].columns()
 
 
-def found_fields(records: Sequence[Any]) -> tuple[FoundFields, dict[str, list[str | None]]]:
-    """The mixin fields of ``records`` and, per scalar field (by dotted name), each
-    record's value as text (``str`` of it; ``None`` where absent): what a page keeps
-    until every page says which columns there are and how they are typed."""
+def found_fields(
+    mixins_of_records: Sequence[Any],
+) -> tuple[FoundFields, dict[str, list[str | None]]]:
+    """The fields in each record's ``mixins`` and, per scalar field (by dotted name),
+    each record's value as text (``str`` of it; ``None`` where absent): what a page
+    keeps until every page says which columns there are and how they are typed."""
     kinds: dict[Path, set[str]] = {}
     branches: set[Path] = set()
     cells: dict[str, list[str | None]] = {}
-    for row, record in enumerate(records):
-        mixins = read_path(record, (MIXINS,))
-        if isinstance(mixins, Mapping) and mixins:
+    for row, mixins in enumerate(mixins_of_records):
+        if mixins and isinstance(mixins, Mapping):
             for path, value in _walk(mixins, (MIXINS,), kinds, branches):
                 name = ".".join(path)
                 if name not in cells:
-                    cells[name] = [None] * len(records)
+                    cells[name] = [None] * len(mixins_of_records)
                 cells[name][row] = str(value)
     found = FoundFields(
         {path: frozenset(kind) for path, kind in kinds.items()}, frozenset(branches)
