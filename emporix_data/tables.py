@@ -57,14 +57,14 @@ class ResourceTable:
     ``schema`` is the fixed part of the table; where ``schema_for`` is given, the columns
     of loaded data depend on it (customers: one per mixin field). ``fills`` complete cells
     of edited rows from the references before the rows are matched (``build_plan``).
-    Where ``load_pages`` is given, the table is loaded page by page through it (the
-    documents kept as JSON) instead of through ``load``, which reads whole models.
+    A table is loaded either as whole models (``load``) or page by page (``load_pages``:
+    typed views into cells, the documents kept as JSON; the large tables).
     """
 
     name: str
     title: str
     schema: FrameSchema
-    load: Loader
+    load: Loader | None
     write: Writer
     read_live: LiveReader
     reread: frozenset[str] = frozenset()
@@ -103,9 +103,7 @@ TABLES: dict[str, ResourceTable] = {
             "customers",
             "Customers",
             customers.CUSTOMER_SCHEMA,
-            lambda client, progress: customers.list_customers(
-                client, expand=customers.EXPAND_ALL, progress=progress
-            ),
+            None,
             customers.write_operations,
             lambda client, keys: customers.read_customers(client, [key[0] for key in keys]),
             # PATCH and DELETE carry no version the spec says is checked.
@@ -136,7 +134,7 @@ TABLES: dict[str, ResourceTable] = {
             "segment-memberships",
             "Segment memberships",
             memberships.MEMBERSHIP_SCHEMA,
-            lambda client, progress: memberships.list_all_memberships(client, progress=progress),
+            None,
             memberships.write_operations,
             memberships.read_memberships,
             references=("customers", "legal_entities", "segments", "b2b_customers"),
@@ -210,6 +208,8 @@ def load_table(
     table = TABLES[name]
     if table.load_pages is not None:
         return _load_pages(table, table.load_pages(client, progress, True))
+    if table.load is None:
+        raise ValueError(f"{name} has no way to be loaded")
     records = table.load(client, progress)
     with collector_paused():  # everything made here survives: no collection finds garbage
         schema = table.schema_of(records)
