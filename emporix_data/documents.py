@@ -28,14 +28,23 @@ _LEVEL = 1
 
 
 class ListPage:
-    """A list page as fetched: its body (a JSON array) and one ``Raw`` slice of it per
-    document (no copy); read and packed by whoever consumes the page."""
+    """A list page as fetched: its body (a JSON array), one ``Raw`` slice of it per
+    document (no copy) and, where asked (``packed``), its documents packed already."""
 
-    __slots__ = ("content", "raws")
+    __slots__ = ("content", "pack", "raws")
 
     def __init__(self, content: bytes) -> None:
         self.content = content
         self.raws = _RAW_LIST.decode(content)
+        self.pack: DocumentPack | None = None
+
+    @classmethod
+    def packed(cls, content: bytes) -> ListPage:
+        """The page with its documents packed: done on the thread that fetched it, where
+        compressing (which releases the GIL) runs beside the reading of other pages."""
+        page = cls(content)
+        page.pack = DocumentPack(page.raws)
+        return page
 
     def __len__(self) -> int:
         return len(self.raws)

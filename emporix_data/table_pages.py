@@ -74,7 +74,7 @@ class PageReader(Generic[V]):
     def __call__(self, page: ListPage, documents: bool = True) -> TablePage:
         """The page's cells, and its documents packed unless ``documents`` is false (an
         export needs none)."""
-        pack = DocumentPack(page.raws) if documents else None
+        pack = (page.pack or DocumentPack(page.raws)) if documents else None
         views = self._views.decode(page.content)
         columns = ViewColumns(views)
         cells = {column.name: self._cells(columns, column) for column in self.schema.columns}

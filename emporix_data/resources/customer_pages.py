@@ -89,7 +89,7 @@ def customer_pages(
     pages = iter_pages(
         client,
         client.path(CUSTOMERS),
-        ListPage,
+        ListPage.packed if documents else ListPage,
         params={"expand": EXPAND_ALL},
         progress=progress,
         lookahead=lookahead,

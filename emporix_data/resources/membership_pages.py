@@ -56,7 +56,8 @@ def membership_pages(
     def read(segment_id: str) -> list[TablePage]:
         reader = dataclasses.replace(MEMBERSHIP_PAGES, constants={"segmentId": segment_id})
         path = client.path(SEGMENT_CUSTOMERS, segmentId=segment_id)
-        pages = iter_pages(client, path, ListPage, total_header=True)
+        parse = ListPage.packed if documents else ListPage
+        pages = iter_pages(client, path, parse, total_header=True)
         return [reader(page, documents) for page in pages]
 
     with ThreadPoolExecutor(max_workers=max(1, min(client.settings.concurrency, len(ids)))) as pool:
