@@ -15,7 +15,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import msgspec
 import pandas as pd
 from pydantic import BaseModel
 
@@ -149,15 +148,14 @@ class FrameSchema:
 
 
 def read_path(record: Any, path: Iterable[str]) -> Any:
-    """The value at ``path`` in a model, a view or a dict, or ``None`` where any step is
-    missing."""
+    """The value at ``path`` in a model or dict, or ``None`` where any step is missing."""
     value = record
     for step in path:
         if value is None:
             return None
         if isinstance(value, Mapping):
             value = value.get(step)
-        elif isinstance(value, BaseModel | msgspec.Struct):
+        elif isinstance(value, BaseModel):
             value = getattr(value, step, None)
         else:
             return None
@@ -165,16 +163,11 @@ def read_path(record: Any, path: Iterable[str]) -> Any:
 
 
 def read_column(records: Sequence[Any], path: Sequence[str]) -> list[Any]:
-    """``read_path`` of every record, one step at a time across all of them: a dict, a
-    model's or a view's attribute is read inline, which keeps 100,000 records x 25
-    columns quick."""
+    """``read_path`` of every record, one step at a time across all of them: a dict or a
+    model attribute is read inline, which keeps 100,000 records x 25 columns quick."""
     values = list(records)
     for step in path:
-        models = {
-            kind
-            for kind in {type(value) for value in values}
-            if issubclass(kind, BaseModel | msgspec.Struct)
-        }
+        models = {kind for kind in {type(value) for value in values} if issubclass(kind, BaseModel)}
         values = [
             value.get(step)
             if type(value) is dict
