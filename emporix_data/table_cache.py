@@ -6,13 +6,16 @@ table is read-only (each session edits its own ``Workspace``, a copy of the fram
 one load can serve every session of the same connection: API URL, tenant, credentials'
 client id, table and site. A session that reloads or pushes replaces the shared table
 with what it loaded; pushes still re-read live documents before writing, so a table
-loaded earlier by another session never overwrites anyone's newer change.
+loaded earlier by another session never overwrites anyone's newer change. A table
+is shared for ``Settings.shared_table_s`` after it was loaded (ten minutes by default),
+then loaded again by the next session that asks.
 """
 
 from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -38,12 +41,16 @@ class TableCache:
     table that several sessions ask for at once is loaded once."""
 
     def __init__(self) -> None:
-        self._tables: dict[TableKey, LoadedTable] = {}
+        self._tables: dict[TableKey, tuple[LoadedTable, float]] = {}  # and when loaded
         self._locks: dict[TableKey, threading.Lock] = {}
         self._guard = threading.Lock()
 
-    def cached(self, key: TableKey) -> LoadedTable | None:
-        return self._tables.get(key)
+    def cached(self, client: EmporixClient, name: str, site: str | None) -> LoadedTable | None:
+        """The table as loaded here, while it is shared (see the module's docstring)."""
+        kept = self._tables.get(table_key(client, name, site))
+        if kept is None or time.monotonic() - kept[1] >= client.settings.shared_table_s:
+            return None
+        return kept[0]
 
     def get(
         self,
@@ -55,9 +62,9 @@ class TableCache:
         """The table as last loaded here, else loaded now."""
         key = table_key(client, name, site)
         with self._lock(key):
-            loaded = self._tables.get(key)
+            loaded = self.cached(client, name, site)
             if loaded is None:
-                loaded = self._tables[key] = load_table(client, name, progress)
+                loaded = self._load(key, client, name, progress)
             return loaded
 
     def reload(
@@ -70,8 +77,14 @@ class TableCache:
         """The table loaded from the API now; every session's next start gets it."""
         key = table_key(client, name, site)
         with self._lock(key):
-            loaded = self._tables[key] = load_table(client, name, progress)
-            return loaded
+            return self._load(key, client, name, progress)
+
+    def forget(self, name: str) -> None:
+        """Drop every loaded ``name`` table (any connection, any site): a push made
+        elsewhere (an undo, a fix) changed it, and the next session loads it again."""
+        with self._guard:
+            for key in [key for key in self._tables if key[3] == name]:
+                del self._tables[key]
 
     def get_many(
         self, wanted: Mapping[str, Where], progress: TablesProgress
@@ -98,6 +111,13 @@ class TableCache:
                 while (move := moves.get()) is not None:
                     progress(*move)
             return {name: future.result() for name, future in futures.items()}
+
+    def _load(
+        self, key: TableKey, client: EmporixClient, name: str, progress: ProgressCallback | None
+    ) -> LoadedTable:
+        loaded = load_table(client, name, progress)
+        self._tables[key] = (loaded, time.monotonic())
+        return loaded
 
     def _lock(self, key: TableKey) -> threading.Lock:
         with self._guard:

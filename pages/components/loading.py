@@ -14,7 +14,7 @@ from emporix_data.errors import EmporixError
 from emporix_data.mapping import Directory, load_directory
 from emporix_data.pagination import ProgressCallback, recorded_warnings
 from emporix_data.plan import References
-from emporix_data.table_cache import TableCache, table_key
+from emporix_data.table_cache import TableCache
 from emporix_data.tables import TABLES, LoadedTable, ResourceTable
 from emporix_data.workspace import TableState
 from pages.components.state import table_client, table_state
@@ -72,7 +72,7 @@ def shared_tables() -> TableCache:
 def shared(state: TableState) -> LoadedTable:
     """The table as loaded in this server process, else loaded now with a progress bar."""
     tables = shared_tables()
-    cached = tables.cached(table_key(table_client(state), state.name, state.site))
+    cached = tables.cached(table_client(state), state.name, state.site)
     return cached if cached is not None else _with_progress(state, tables.get)
 
 
