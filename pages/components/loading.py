@@ -30,7 +30,6 @@ def loaded_state(name: str, *, reload: bool = False) -> TableState:
     state = table_state(name)
     if reload or state.workspace is None:
         state.start(fetch(state) if reload else shared(state), datetime.now())
-        state.search_text()  # now, so that the first search is as quick as the next
     return state
 
 
