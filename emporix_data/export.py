@@ -38,11 +38,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from emporix_data.xlsx import write_xlsx
 
 ExportFormat = Literal["csv", "xlsx", "parquet", "json"]
 FORMATS: tuple[ExportFormat, ...] = ("csv", "xlsx", "parquet", "json")
+# Formats a table can be written to a page at a time (``FrameFileWriter``).
+STREAMED_FORMATS: tuple[ExportFormat, ...] = ("csv", "parquet")
 MEDIA_TYPES: dict[ExportFormat, str] = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -84,16 +88,68 @@ def frame_bytes(frame: pd.DataFrame, fmt: ExportFormat, sheet: str = "data") -> 
     if fmt == "parquet":
         frame.to_parquet(buffer, index=False)
     elif fmt == "csv":
-        # CRLF line ends (RFC 4180) make the writer quote every cell holding a CR or LF,
-        # so that a line break inside a value never splits its row.
-        text = _neutralised(_dates_as_text(frame)).to_csv(index=False, lineterminator="\r\n")
-        buffer.write(text.encode("utf-8"))
+        buffer.write(csv_text(frame).encode("utf-8"))
     elif fmt == "xlsx":
         write_xlsx(frame, buffer, sheet)
     else:
         text = _dates_as_text(frame).to_json(orient="records", force_ascii=False, indent=1)
         buffer.write(text.encode("utf-8"))
     return buffer.getvalue()
+
+
+def csv_text(frame: pd.DataFrame, header: bool = True) -> str:
+    """The frame's rows as CSV text (with its header line unless ``header`` is false)."""
+    # CRLF line ends (RFC 4180) make the writer quote every cell holding a CR or LF, so
+    # that a line break inside a value never splits its row.
+    return _neutralised(_dates_as_text(frame)).to_csv(
+        index=False, header=header, lineterminator="\r\n"
+    )
+
+
+class FrameFileWriter:
+    """A CSV or Parquet file written a part of a frame at a time (one page of a table
+    that is never held whole), the same file ``write_frame`` writes of the whole frame.
+    Every part has the same columns; the first one (which may be empty) gives the
+    header or the Parquet schema. Use it as a context manager: the file is in place
+    when the block ends without an error."""
+
+    def __init__(self, path: Path, fmt: ExportFormat) -> None:
+        if fmt not in STREAMED_FORMATS:
+            raise ValueError(f"{fmt} files are written whole, not in parts")
+        self.path = path
+        self.fmt = fmt
+        # Written aside and moved into place when complete: an export that fails half
+        # way leaves no half file (and keeps an earlier one).
+        self._part = path.with_name(path.name + ".part")
+        self._text: io.TextIOWrapper | None = None
+        self._parquet: pq.ParquetWriter | None = None
+
+    def write(self, part: pd.DataFrame) -> None:
+        if self.fmt == "csv":
+            first = self._text is None
+            if self._text is None:
+                self._text = self._part.open("w", encoding="utf-8", newline="")
+            self._text.write(csv_text(part, header=first))
+            return
+        if self._parquet is None:
+            table = pa.Table.from_pandas(part, preserve_index=False)
+            self._parquet = pq.ParquetWriter(self._part, table.schema)
+        else:
+            table = pa.Table.from_pandas(part, schema=self._parquet.schema, preserve_index=False)
+        self._parquet.write_table(table)
+
+    def __enter__(self) -> FrameFileWriter:
+        return self
+
+    def __exit__(self, failure: type[BaseException] | None, *_: object) -> None:
+        if self._text is not None:
+            self._text.close()
+        if self._parquet is not None:
+            self._parquet.close()
+        if failure is None:
+            self._part.replace(self.path)
+        else:
+            self._part.unlink(missing_ok=True)
 
 
 def write_frame(

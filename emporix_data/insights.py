@@ -1,4 +1,4 @@
-"""Figures a customer-data owner looks at, computed from the loaded tables (pure pandas).
+"""Figures a customer-data owner looks at, computed from the loaded tables (pandas).
 
 Each one has a saved report behind it (``OVERVIEW_REPORTS``) that lists the same
 numbers, or the rows behind a count, so that the Overview can link to them.
@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 # Overview figure -> the built-in report that shows its rows.
 OVERVIEW_REPORTS = {
@@ -38,8 +40,8 @@ class Kpis:
 
 def kpis(customers: pd.DataFrame, assignments: pd.DataFrame, memberships: pd.DataFrame) -> Kpis:
     b2b = customers["businessModel"] == "B2B"
-    with_contact = customers["customerNumber"].isin(assignments["customerId"])
-    in_segment = customers["customerNumber"].isin(memberships["customerId"])
+    with_contact = is_in(customers["customerNumber"], assignments["customerId"])
+    in_segment = is_in(customers["customerNumber"], memberships["customerId"])
     return Kpis(
         customers=len(customers),
         b2b=int(b2b.sum()),
@@ -50,6 +52,16 @@ def kpis(customers: pd.DataFrame, assignments: pd.DataFrame, memberships: pd.Dat
         b2b_without_contact=int((b2b & ~with_contact).sum()),
         without_segment=int((~in_segment).sum()),
     )
+
+
+def is_in(values: pd.Series, others: pd.Series) -> pd.Series:
+    """Whether each text value is among ``others`` (blank: never), like ``isin`` but
+    through Arrow: pandas' own takes ~15x longer on 100,000 texts."""
+    found = pc.is_in(
+        pa.array(values.astype("string"), type=pa.large_string()),
+        value_set=pa.array(others.dropna().astype("string").unique(), type=pa.large_string()),
+    )
+    return pd.Series(found.fill_null(False).to_numpy(zero_copy_only=False), index=values.index)
 
 
 def customers_by_model_and_status(customers: pd.DataFrame) -> pd.DataFrame:
@@ -81,9 +93,13 @@ def segment_sizes(memberships: pd.DataFrame, names: Mapping[str, str]) -> pd.Dat
 def segment_overlaps(memberships: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
     """Customers shared by each pair of different segments, by name: a square frame whose
     diagonal (a segment's own size, which would swamp the colours) is left empty."""
-    pairs = memberships[["segmentId", "customerId"]].drop_duplicates()
-    matrix = pd.crosstab(pairs["customerId"], pairs["segmentId"])
-    shared = matrix.T.dot(matrix).astype("float64")
+    customers, _ = pd.factorize(memberships["customerId"])
+    segments, ids = pd.factorize(memberships["segmentId"], sort=True)
+    known = (customers >= 0) & (segments >= 0)
+    # Which customer is in which segment (0/1), then every pair of segments' overlap.
+    member = np.zeros((customers.max(initial=-1) + 1, len(ids)), dtype=np.float64)
+    member[customers[known], segments[known]] = 1
+    shared = pd.DataFrame(member.T @ member, index=ids, columns=ids)
     shared = shared.mask(np.eye(len(shared), dtype=bool))
     labels = [names.get(str(segment), str(segment)) for segment in shared.index]
     shared.index, shared.columns = labels, labels

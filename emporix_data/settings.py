@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     max_retries: int = Field(default=4, ge=0, le=20)
     backoff_base_s: float = Field(default=0.25, ge=0)
     backoff_max_s: float = Field(default=20.0, ge=0)
+    # How long the dashboard's sessions share a loaded table (a new session starts from
+    # it without loading); 0: every session loads its own. Reload always loads anew.
+    shared_table_s: float = Field(default=600.0, ge=0)
 
     @property
     def base_url(self) -> str:

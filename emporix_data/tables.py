@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from emporix_data.client import EmporixClient
+from emporix_data.collector import collector_paused
+from emporix_data.documents import RawDocuments
 from emporix_data.frames import Column, FrameSchema, read_column, read_path
-from emporix_data.keys import Key
+from emporix_data.keys import Key, key_tuples
 from emporix_data.mapping.lookups import load_directory
 from emporix_data.models import ApiModel
 from emporix_data.operations import KeyedDocuments, Operation
-from emporix_data.pagination import ProgressCallback, collector_paused
+from emporix_data.pagination import ProgressCallback
 from emporix_data.plan import (
     ChangePlan,
     References,
@@ -26,9 +28,14 @@ from emporix_data.plan import (
 )
 from emporix_data.resources import contact_assignments, customer_groups, customers, membership_rules
 from emporix_data.resources import segment_memberships as memberships
+from emporix_data.resources.customer_pages import customer_pages
+from emporix_data.resources.membership_pages import membership_pages
+from emporix_data.table_pages import TablePage, schema_of_pages, take_frame
 
 # Every record of a table, as the API gives it.
 Loader = Callable[[EmporixClient, ProgressCallback | None], Sequence[ApiModel]]
+# Every page of a table, read into cells and (unless told not to) its documents' JSON.
+PageLoader = Callable[[EmporixClient, ProgressCallback | None, bool], Iterable[TablePage]]
 # The requests that make ``changes`` happen, built from the loaded documents.
 Writer = Callable[[EmporixClient, Sequence[RowChange], KeyedDocuments], list[Operation]]
 # The live records of these keys (absent ones are missing from the result).
@@ -50,12 +57,14 @@ class ResourceTable:
     ``schema`` is the fixed part of the table; where ``schema_for`` is given, the columns
     of loaded data depend on it (customers: one per mixin field). ``fills`` complete cells
     of edited rows from the references before the rows are matched (``build_plan``).
+    A table is loaded either as whole models (``load``) or page by page (``load_pages``:
+    typed views into cells, the documents kept as JSON; the large tables).
     """
 
     name: str
     title: str
     schema: FrameSchema
-    load: Loader
+    load: Loader | None
     write: Writer
     read_live: LiveReader
     reread: frozenset[str] = frozenset()
@@ -64,6 +73,7 @@ class ResourceTable:
     checks: tuple[RowCheck, ...] = ()
     fills: tuple[RowFill, ...] = ()
     schema_for: SchemaOf | None = None
+    load_pages: PageLoader | None = None
 
     @property
     def generated_keys(self) -> bool:
@@ -93,15 +103,16 @@ TABLES: dict[str, ResourceTable] = {
             "customers",
             "Customers",
             customers.CUSTOMER_SCHEMA,
-            lambda client, progress: customers.list_customers(
-                client, expand=customers.EXPAND_ALL, progress=progress
-            ),
+            None,
             customers.write_operations,
             lambda client, keys: customers.read_customers(client, [key[0] for key in keys]),
             # PATCH and DELETE carry no version the spec says is checked.
             reread=frozenset({"update", "delete"}),
             new_key=customers.new_customer_number,
             schema_for=customers.customer_schema,
+            load_pages=lambda client, progress, documents: customer_pages(
+                client, progress, documents=documents
+            ),
         ),
         ResourceTable(
             "contact-assignments",
@@ -123,11 +134,14 @@ TABLES: dict[str, ResourceTable] = {
             "segment-memberships",
             "Segment memberships",
             memberships.MEMBERSHIP_SCHEMA,
-            lambda client, progress: memberships.list_all_memberships(client, progress=progress),
+            None,
             memberships.write_operations,
             memberships.read_memberships,
             references=("customers", "legal_entities", "segments", "b2b_customers"),
             checks=(membership_rules.b2b_members_need_a_legal_entity,),
+            load_pages=lambda client, progress, documents: membership_pages(
+                client, progress, documents=documents
+            ),
             fills=(membership_rules.fill_the_only_legal_entity,),
         ),
         ResourceTable(
@@ -169,7 +183,7 @@ class LoadedTable:
     table: ResourceTable
     schema: FrameSchema
     frame: pd.DataFrame
-    documents: Documents
+    documents: Mapping[Key, dict[str, Any]]
 
     def plan(
         self, edited: pd.DataFrame, source: Source, references: References | None = None
@@ -192,11 +206,28 @@ def load_table(
     client: EmporixClient, name: str, progress: ProgressCallback | None = None
 ) -> LoadedTable:
     table = TABLES[name]
+    if table.load_pages is not None:
+        return _load_pages(table, table.load_pages(client, progress, True))
+    if table.load is None:
+        raise ValueError(f"{name} has no way to be loaded")
     records = table.load(client, progress)
     with collector_paused():  # everything made here survives: no collection finds garbage
         schema = table.schema_of(records)
         frame, keyed = schema.to_frame(records), table.keyed(records)
     return LoadedTable(table, schema, frame, Documents(keyed))
+
+
+def _load_pages(table: ResourceTable, loading: Iterable[TablePage]) -> LoadedTable:
+    """The table from its pages: the frame built from their cells, the documents kept as
+    the JSON they came in. The collector runs: what survives holds few objects, and
+    what a page's request leaves behind (cycles) is freed as the load goes."""
+    pages = list(loading)
+    schema = schema_of_pages(table.schema, pages)
+    frame = take_frame(schema, pages)
+    packs = [page.documents for page in pages if page.documents is not None]
+    return LoadedTable(
+        table, schema, frame, RawDocuments(packs, lambda: key_tuples(frame, schema.key))
+    )
 
 
 def load_references(client: EmporixClient, kinds: Sequence[str]) -> References:

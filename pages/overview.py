@@ -8,7 +8,7 @@ from emporix_data import insights
 from emporix_data.insights import OVERVIEW_REPORTS
 from emporix_data.reports import ChartSpec
 from pages.common import get_connection, require_app_navigation
-from pages.components.loading import loaded_table
+from pages.components.loading import loaded_tables
 from pages.components.report_chart import figure
 from pages.components.report_links import report_link, tile
 from pages.components.report_tables import segment_names
@@ -18,9 +18,10 @@ require_app_navigation("pages/overview.py")
 st.title("Overview")
 st.caption(f"Connected to {get_connection().label}.")
 
-customers = loaded_table("customers").frame
-assignments = loaded_table("contact-assignments").frame
-memberships = loaded_table("segment-memberships").frame
+tables = loaded_tables(["customers", "contact-assignments", "segment-memberships"])
+customers = tables["customers"].frame
+assignments = tables["contact-assignments"].frame
+memberships = tables["segment-memberships"].frame
 names = segment_names()
 figures = insights.kpis(customers, assignments, memberships)
 

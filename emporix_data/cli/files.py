@@ -47,6 +47,7 @@ from emporix_data.pagination import recorded_warnings
 from emporix_data.plan import ChangePlan
 from emporix_data.push import PushReport, push_plan
 from emporix_data.settings import SettingsError, load_settings
+from emporix_data.table_export import export_table, streams
 from emporix_data.tables import TABLES, LoadedTable, load_table
 
 EditedFile = Annotated[
@@ -97,12 +98,16 @@ def export(
 
         try:
             with recorded_warnings() as warnings:
-                frame = load_table(client, resource, progress).frame
+                if streams(resource, file_format):
+                    rows = export_table(client, resource, output, file_format, progress)
+                else:
+                    frame = load_table(client, resource, progress).frame
+                    write_frame(frame, output, file_format, sheet=resource)
+                    rows = len(frame)
         except EmporixError as exc:
             fail(str(exc))
     warn(warnings)
-    write_frame(frame, output, file_format, sheet=resource)
-    stderr.print(f"Wrote {len(frame)} rows to {output} ({file_format}).")
+    stderr.print(f"Wrote {rows} rows to {output} ({file_format}).")
 
 
 def _chosen_mapping(resource: str, maps: list[str], mapping: Path | None) -> ColumnMapping:

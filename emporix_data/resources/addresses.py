@@ -10,7 +10,7 @@ recreated from its before-image.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from emporix_data.client import EmporixClient
 from emporix_data.frames import Column
@@ -56,9 +56,14 @@ ADDRESS_COLUMNS = (
 )
 
 
-def primary_address(
-    addresses: Sequence[Address] | None, default: Address | None = None
-) -> Address | None:
+class HasDefault(Protocol):
+    isDefault: bool | None
+
+
+A = TypeVar("A", bound=HasDefault)
+
+
+def primary_address(addresses: Sequence[A] | None, default: A | None = None) -> A | None:
     """The default address, else the first; ``default`` (``defaultAddress``) where the
     list was not sent."""
     if not addresses:

@@ -8,10 +8,12 @@ so the other fields of a mixin are kept; a blank cell removes just its own field
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
 from typing import Any
 
-from emporix_data.frames import Column, Dtype, read_path
+from emporix_data.frames import Column, Dtype, read_column
 
 MIXINS = "mixins"
 PREFIX = MIXINS + "."
@@ -21,8 +23,38 @@ DESCRIPTION = "Mixin field; writing it keeps the mixin's other fields."
 Path = tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class FoundFields:
+    """What the documents' ``mixins`` hold: the kinds of value of each scalar field, and
+    the paths that hold an object or a list in some document."""
+
+    kinds: Mapping[Path, frozenset[str]] = field(default_factory=dict)
+    branches: frozenset[Path] = frozenset()
+
+    @classmethod
+    def merged(cls, parts: Iterable[FoundFields]) -> FoundFields:
+        kinds: dict[Path, frozenset[str]] = {}
+        branches: set[Path] = set()
+        for part in parts:
+            for path, found in part.kinds.items():
+                kinds[path] = kinds.get(path, frozenset()) | found
+            branches |= part.branches
+        return cls(kinds, frozenset(branches))
+
+    def columns(self) -> tuple[Column, ...]:
+        """One editable column per scalar field, sorted by name (see ``mixin_columns``)."""
+        columns = []
+        for path in sorted(self.kinds, key=".".join):
+            under_scalar = any(path[:end] in self.kinds for end in range(2, len(path)))
+            if path in self.branches or under_scalar:
+                continue
+            dtype = _dtype(self.kinds[path])
+            columns.append(Column(".".join(path), path, dtype, description=DESCRIPTION))
+        return tuple(columns)
+
+
 def mixin_columns(records: Iterable[Any]) -> tuple[Column, ...]:
-    """One editable column per scalar mixin field found in ``records`` (models or
+    """One editable column per scalar mixin field found in ``records`` (models, views or
     documents), sorted by name.
 
     Typed from the values: booleans, whole numbers (``Int64``), numbers (``Float64``),
@@ -30,19 +62,29 @@ def mixin_columns(records: Iterable[Any]) -> tuple[Column, ...]:
     record, one below a field that is a scalar elsewhere, and a key with a "." in it
     (its dotted name would be ambiguous) get no column: they stay in the documents.
     """
+    return found_fields(read_column(list(records), (MIXINS,)))[0].columns()
+
+
+def found_fields(
+    mixins_of_records: Sequence[Any],
+) -> tuple[FoundFields, dict[str, list[str | None]]]:
+    """The fields in each record's ``mixins`` and, per scalar field (by dotted name),
+    each record's value as text (``str`` of it; ``None`` where absent): what a page
+    keeps until every page says which columns there are and how they are typed."""
     kinds: dict[Path, set[str]] = {}
     branches: set[Path] = set()
-    for record in records:
-        mixins = read_path(record, (MIXINS,))
-        if isinstance(mixins, Mapping) and mixins:
-            _walk(mixins, (MIXINS,), kinds, branches)
-    columns = []
-    for path in sorted(kinds, key=".".join):
-        under_scalar = any(path[:end] in kinds for end in range(2, len(path)))
-        if path in branches or under_scalar:
-            continue
-        columns.append(Column(".".join(path), path, _dtype(kinds[path]), description=DESCRIPTION))
-    return tuple(columns)
+    cells: dict[str, list[str | None]] = {}
+    for row, mixins in enumerate(mixins_of_records):
+        if mixins and isinstance(mixins, Mapping):
+            for path, value in _walk(mixins, (MIXINS,), kinds, branches):
+                name = ".".join(path)
+                if name not in cells:
+                    cells[name] = [None] * len(mixins_of_records)
+                cells[name][row] = str(value)
+    found = FoundFields(
+        {path: frozenset(kind) for path, kind in kinds.items()}, frozenset(branches)
+    )
+    return found, cells
 
 
 def named_mixin_columns(names: Iterable[str]) -> tuple[Column, ...]:
@@ -57,20 +99,22 @@ def is_mixin(name: str) -> bool:
 
 def _walk(
     node: Mapping[Any, Any], path: Path, kinds: dict[Path, set[str]], branches: set[Path]
-) -> None:
+) -> Iterator[tuple[Path, Any]]:
+    """Each scalar field under ``node`` with a value, by path; kinds and branches noted."""
     for key, value in node.items():
         if not isinstance(key, str) or not key or "." in key:
             continue
         child = (*path, key)
         if isinstance(value, Mapping):
             branches.add(child)
-            _walk(value, child, kinds, branches)
+            yield from _walk(value, child, kinds, branches)
         elif isinstance(value, list):
             branches.add(child)
         else:
             found = kinds.setdefault(child, set())
             if value is not None:
                 found.add(_kind(value))
+                yield child, value
 
 
 def _kind(value: object) -> str:
@@ -83,7 +127,7 @@ def _kind(value: object) -> str:
     return "text"
 
 
-def _dtype(kinds: set[str]) -> Dtype:
+def _dtype(kinds: AbstractSet[str]) -> Dtype:
     if kinds == {"boolean"}:
         return "boolean"
     if kinds == {"int"}:

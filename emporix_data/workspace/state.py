@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable, Collection, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
@@ -50,12 +51,22 @@ class Selection:
         return Selection((*kept, *added), self.round)
 
 
+# Builds search texts beside the page that shows the table (its Arrow work frees the GIL).
+_SEARCHES = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-text")
+
+
 @dataclass(frozen=True, eq=False)
 class SearchText:
-    """``search_text`` of one working copy (~0.4 s at 100,000 rows), kept while it is it."""
+    """``search_text`` of one working copy (~0.4 s at 100,000 rows), kept while it is it;
+    built in the background from when the copy starts, so that neither the first view
+    of the table nor its first search waits for all of it."""
 
     frame: pd.DataFrame
-    text: pd.Series
+    text: Future[pd.Series]
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> SearchText:
+        return cls(frame, _SEARCHES.submit(search_text, frame))
 
 
 @dataclass
@@ -157,7 +168,7 @@ class TableState:
         self.workspace = Workspace(loaded)
         self.loaded_at = when
         self.stale = False
-        self.search = None
+        self.search = SearchText.of(self.work.frame)
         self.generation += 1
 
     def pushed(self, report: PushReport, reloaded: LoadedTable, when: datetime) -> None:
@@ -228,15 +239,13 @@ class TableState:
     def search_text(self) -> pd.Series:
         """The working copy's ``search_text``, built once per working copy."""
         frame = self.work.frame
-        kept = self.kept_search_text(frame)
-        if kept is None:
-            kept = search_text(frame)
-            self.search = SearchText(frame, kept)
-        return kept
+        if self.search is None or self.search.frame is not frame:
+            self.search = SearchText.of(frame)
+        return self.search.text.result()
 
     def kept_search_text(self, frame: pd.DataFrame) -> pd.Series | None:
         """The search text kept for ``frame``, if it is the working copy it was built for."""
-        return self.search.text if self.search and self.search.frame is frame else None
+        return self.search.text.result() if self.search and self.search.frame is frame else None
 
     def mask(self, frame: pd.DataFrame, spec: TableFilter) -> np.ndarray:
         """``filter_mask``, with the kept search text where ``frame`` is the working copy."""

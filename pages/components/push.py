@@ -12,7 +12,7 @@ from emporix_data.push import PushProgress, PushReport, push_plan
 from emporix_data.tables import ResourceTable
 from emporix_data.workspace import LAST_PUSH, TableState
 from pages.common import count_of, get_journal, push_origin
-from pages.components.loading import FAILURES, fetch
+from pages.components.loading import FAILURES, fetch, shared_tables
 from pages.components.review import deletes_confirmed
 from pages.components.state import table_client, table_states
 
@@ -78,6 +78,8 @@ def push_section(state: TableState, table: ResourceTable, plan: ChangePlan) -> N
 def forget_loaded(name: str, report: PushReport | None = None, heading: str = LAST_PUSH) -> None:
     """After a push made elsewhere (Push history): its ``report`` becomes the table's last
     push; reload the table on its next visit, or, where it has pending edits, say that it
-    is out of date instead of dropping them."""
+    is out of date instead of dropping them. The table shared with other sessions is
+    dropped, so that no session starts from it again."""
+    shared_tables().forget(name)
     for state in table_states(name):
         state.forget(report, heading)

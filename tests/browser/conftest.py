@@ -34,6 +34,7 @@ def dashboard_url(
     env["EMPORIX_SANDBOX_DB"] = str(tmp_path_factory.mktemp("dash") / "demo.db")
     env["EMPORIX_JOURNAL_DB"] = str(journal_db)
     env["EMPORIX_DATA_DIR"] = str(data_dir)
+    env["EMPORIX_SHARED_TABLE_S"] = "0"  # each test's session loads what it shows
     with streamlit_app(env) as url:
         yield url
 
@@ -41,7 +42,13 @@ def dashboard_url(
 @pytest.fixture(scope="module")
 def tenant_dashboard_url(sandbox, journal_db: Path, data_dir: Path) -> Iterator[str]:
     """The dashboard configured (EMPORIX_* variables) for the test sandbox as its tenant."""
-    env = tenant_env(sandbox, EMPORIX_JOURNAL_DB=str(journal_db), EMPORIX_DATA_DIR=str(data_dir))
+    env = tenant_env(
+        sandbox,
+        EMPORIX_JOURNAL_DB=str(journal_db),
+        EMPORIX_DATA_DIR=str(data_dir),
+        # The tenant is reset between tests: each test's session loads what it shows.
+        EMPORIX_SHARED_TABLE_S="0",
+    )
     with streamlit_app(env) as url:
         yield url
 
