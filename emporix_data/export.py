@@ -37,6 +37,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -170,9 +171,16 @@ def _dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for name in out.columns:
         if isinstance(out[name].dtype, pd.DatetimeTZDtype):
-            text = out[name].dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-            out[name] = text.str.replace(r"(\.\d{3})\d{3}Z$", r"\1Z", regex=True).astype("string")
+            out[name] = _iso_milliseconds(out[name])
     return out
+
+
+def _iso_milliseconds(column: pd.Series) -> pd.Series:
+    """UTC times as the API writes them ("2024-09-15T04:30:26.000Z"), blank where missing;
+    by NumPy (strftime takes ~3 s a million)."""
+    utc = column.dt.tz_convert("UTC").dt.tz_localize(None)
+    text = np.datetime_as_string(utc.to_numpy("datetime64[ms]"), unit="ms", timezone="UTC")
+    return pd.Series(text.astype(object), index=column.index, dtype="string").mask(utc.isna())
 
 
 def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
