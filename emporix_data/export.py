@@ -40,8 +40,10 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from emporix_data.csv_rows import frame_csv_text, holds_any, text_array
 from emporix_data.xlsx import write_xlsx
 
 ExportFormat = Literal["csv", "xlsx", "parquet", "json"]
@@ -102,9 +104,7 @@ def csv_text(frame: pd.DataFrame, header: bool = True) -> str:
     """The frame's rows as CSV text (with its header line unless ``header`` is false)."""
     # CRLF line ends (RFC 4180) make the writer quote every cell holding a CR or LF, so
     # that a line break inside a value never splits its row.
-    return _neutralised(_dates_as_text(frame)).to_csv(
-        index=False, header=header, lineterminator="\r\n"
-    )
+    return frame_csv_text(_neutralised(_dates_as_text(frame)), header=header)
 
 
 class FrameFileWriter:
@@ -189,9 +189,13 @@ def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
     for name in out.columns:
         column = out[name]
         if isinstance(column.dtype, pd.StringDtype):
-            risky = column.str.match(_NEEDS_QUOTE.pattern, na=False)
-            if risky.any():
-                out[name] = column.mask(risky, "'" + column)
+            values = text_array(column)
+            if not holds_any(values, FORMULA_STARTS):
+                continue
+            risky = pc.match_substring_regex(values, "^" + _NEEDS_QUOTE.pattern)
+            if pc.any(risky).as_py():
+                flags = risky.fill_null(False).to_numpy(zero_copy_only=False)
+                out[name] = column.mask(flags, "'" + column)
         elif column.dtype == object:
             out[name] = column.map(lambda v: neutralise_cell(v) if isinstance(v, str) else v)
     return out
