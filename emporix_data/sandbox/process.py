@@ -1,11 +1,12 @@
 """A sandbox served by a child process: its own interpreter and GIL, as a remote API would
 be, so that measuring a client does not also measure the server's CPU time.
 
-The child is a fresh ``python -m emporix_data.sandbox.process``, not a multiprocessing
-spawn: spawn re-runs the parent's ``__main__`` in the child, and under pytest that may be
-whatever script ran last (Streamlit's AppTest leaves its own there). The configuration
-goes to the child as one JSON line on stdin, the child answers with one JSON line on
-stdout once it serves, and it stops when stdin says ``stop`` or closes (the parent died).
+The child is a fresh interpreter calling ``serve_until_told`` (``python -c``), not a
+multiprocessing spawn: spawn re-runs the parent's ``__main__`` in the child, and under
+pytest that may be whatever script ran last (Streamlit's AppTest leaves its own there).
+The configuration goes to the child as one JSON line on stdin, the child answers with one
+JSON line on stdout once it serves, and it stops when stdin says ``stop`` or closes (the
+parent died).
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from typing import IO, Any
 
 from emporix_data.sandbox.seed import SeedSizes
 from emporix_data.sandbox.server import SandboxConfig, start_sandbox
+
+# Not ``-m`` this module: the package imports it first, and runpy warns of that.
+CHILD = "from emporix_data.sandbox.process import serve_until_told; serve_until_told()"
 
 
 class SandboxProcess:
@@ -60,7 +64,7 @@ def start_sandbox_process(
 ) -> SandboxProcess:
     """Seed or reopen the data and serve it from a child process; return once it answers."""
     child = subprocess.Popen(
-        [sys.executable, "-m", "emporix_data.sandbox.process"],
+        [sys.executable, "-c", CHILD],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -100,7 +104,7 @@ def _read_line(stream: IO[str], timeout_s: float) -> str:
     return stream.readline()
 
 
-def _serve_until_told() -> None:
+def serve_until_told() -> None:
     """The child: serve the configured sandbox until stdin says stop or closes."""
     request = json.loads(sys.stdin.readline())
     running = start_sandbox(config_from_json(request["config"]), request["host"])
@@ -111,7 +115,3 @@ def _serve_until_told() -> None:
                 break
     finally:
         running.stop()
-
-
-if __name__ == "__main__":
-    _serve_until_told()

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from emporix_data.client import EmporixClient
 from emporix_data.resources.customer_groups import list_customer_groups
 from emporix_data.resources.customers import list_customers
-from tests.browser.ui import grid, open_table, push_button, settled
+from tests.browser.ui import grid, open_table, pick, push_button, settled
 from tests.support import ROOT
 
 OUTPUT = ROOT / "test-output"
@@ -31,16 +31,18 @@ def test_a_customer_added_to_a_group_from_the_page_is_pushed(
     form = page.get_by_test_id("stExpander").filter(has_text="Add customers to a group")
     form.locator("summary").click()
     customers = form.get_by_role("combobox", name="Customers")
-    customers.click()
-    customers.fill(str(newcomer.key))
-    page.get_by_role("option", name=str(newcomer.key), exact=False).first.click()
-    page.keyboard.press("Escape")
+    pick(page, customers, str(newcomer.key), exact=False)
+    page.keyboard.press("Escape")  # a multiselect stays open for more
+    settled(page)
     group = form.get_by_role("combobox", name="Group")
     group.click()
     group.fill("browser-vip")
     page.keyboard.press("Enter")
+    expect(group).to_have_value("browser-vip")
     settled(page)
-    form.get_by_role("button", name="Add to pending changes").click()
+    add = form.get_by_role("button", name="Add to pending changes")
+    expect(add).to_be_enabled()
+    add.click()
     push = push_button(page, 1)
     expect(push).to_be_visible(timeout=30_000)
     page.screenshot(path=OUTPUT / "customer-groups-add.png")

@@ -11,8 +11,10 @@ from emporix_data.resources.customers import list_customers
 from tests.browser.ui import (
     add_row,
     edit_cell,
+    enter_text,
     grid,
     open_table,
+    pick,
     push_button,
     review_table,
     search,
@@ -103,15 +105,17 @@ def test_a_value_set_for_50_filtered_rows_is_pushed(
     expect(page.get_by_text("50 of 120 rows shown")).to_be_visible(timeout=30_000)
     page.get_by_text("Change many rows").click()
     panel = page.get_by_test_id("stExpander").filter(has_text="Change many rows")
-    panel.get_by_role("combobox", name="Column to set").click()
-    page.keyboard.type("preferredLang")
-    page.get_by_role("option", name="preferredLanguage", exact=True).click()
+    pick(page, panel.get_by_role("combobox", name="Column to set"), "preferredLanguage")
     settled(page)
     expect(panel.get_by_role("combobox", name="Column to set")).to_have_value("preferredLanguage")
-    panel.get_by_role("textbox", name="New value").fill("fr_CA")
+    # The value's input is keyed by the column: wait for the one of preferredLanguage (the
+    # rerun that draws it may start only after the choice shows in the box).
+    value = panel.locator(".st-key-customers-bulk-value-preferredLanguage").get_by_role("textbox")
+    enter_text(page, value, "fr_CA")
     panel.get_by_role("button", name="Set for the 50 filtered rows").click()
     push = push_button(page, 50)
     expect(push).to_be_visible(timeout=30_000)
+    expect(review_table(page)).to_contain_text("fr_CA")
     page.screenshot(path=OUTPUT / "set-value-50.png")
     push.click()
     expect(page.get_by_text("Last push: 50 applied, 0 failed, 0 conflicts.")).to_be_visible(

@@ -17,7 +17,7 @@ from emporix_data.client import EmporixClient
 from emporix_data.resources.customers import CUSTOMER_SCHEMA, list_customers
 from emporix_data.resources.segment_memberships import list_segment_memberships
 from emporix_data.resources.segments import list_segments
-from tests.browser.ui import settled
+from tests.browser.ui import pick, settled
 from tests.support import ROOT, TenantApi
 
 OUTPUT = ROOT / "test-output"
@@ -46,9 +46,7 @@ def metric(page: Page, label: str):
 def choose(page: Page, header: str, option: str) -> None:
     """Pick ``option`` in the mapping dropdown of ``header``."""
     box = page.get_by_role("combobox", name=header)
-    box.click()
-    box.fill(option.split(" ")[0])
-    page.get_by_role("option", name=option).click()
+    pick(page, box, option, typed=option.split(" ")[0], exact=False)
     expect(box).to_have_value(option)
     settled(page)
 

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from emporix_data.client import EmporixClient
 from emporix_data.resources.customers import list_customers
 from emporix_data.resources.segments import list_segments
-from tests.browser.ui import settled
+from tests.browser.ui import pick, settled
 from tests.support import ROOT
 
 OUTPUT = ROOT / "test-output"
@@ -25,8 +25,7 @@ OUTPUT.mkdir(exist_ok=True)
 
 def choose(page: Page, box: str, option: str) -> None:
     """Pick ``option`` in the select box or multiselect whose widget class is ``box``."""
-    page.locator(box).locator("input").click()
-    page.get_by_role("option", name=option, exact=True).click()
+    pick(page, page.locator(box).locator("input"), option)
     page.keyboard.press("Escape")  # a multiselect stays open for more
     widget = page.locator(box)
     chosen = widget.locator("input").and_(page.locator(f"[value={json.dumps(option)}]"))

@@ -9,6 +9,7 @@ keystroke the grid missed cannot put a value into another cell.
 from __future__ import annotations
 
 from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from emporix_data.tables import TABLES
 
@@ -18,9 +19,12 @@ MARK_COLUMN = "pending"
 
 
 def settled(page: Page) -> None:
+    """Wait until the script has run and the page shows only what that run drew (during a
+    rerun the elements of the last run stay, marked stale, beside the new ones)."""
     expect(
         page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')
     ).to_be_attached(timeout=60_000)
+    expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=60_000)
 
 
 def open_table(page: Page, url: str, path: str, rows: int | None = None) -> None:
@@ -45,6 +49,40 @@ def search(page: Page, text: str) -> None:
     settled(page)
 
 
+def pick(
+    page: Page, box: Locator, option: str, typed: str | None = None, exact: bool = True
+) -> None:
+    """Choose ``option`` (the first option so named, or naming it unless ``exact``) in the
+    select box or multiselect ``box``: typing ``typed`` (the option's text by default)
+    leaves only what matches in its list. The box is centred in the window first (a list
+    opened at the window's lower edge moves while the page settles), and the list is
+    opened again if a rerun closed it (opening an expander reruns the script, and that
+    rerun may start only after the click)."""
+    wanted = page.get_by_role("option", name=option, exact=exact).first
+    for _attempt in range(3):
+        settled(page)
+        box.evaluate("element => element.scrollIntoView({block: 'center'})")
+        box.click()
+        box.fill(option if typed is None else typed)
+        try:
+            wanted.click(timeout=5_000)
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")
+            continue
+        return
+    raise AssertionError(f"the option {option!r} never showed")
+
+
+def enter_text(page: Page, box: Locator, text: str) -> None:
+    """Type ``text`` into the text input ``box`` and apply it (Enter), waiting until the
+    input says no more that Enter would apply it: a button clicked before may run with
+    the old value."""
+    box.fill(text)
+    box.press("Enter")
+    expect(page.get_by_text("Press Enter to apply")).to_have_count(0, timeout=10_000)
+    settled(page)
+
+
 def grid(page: Page) -> Locator:
     return page.get_by_test_id("stDataFrame").first
 
@@ -66,20 +104,22 @@ def edit_cell(page: Page, table: str, row: int, column: str, value: str, current
     ``column`` of table ``table``, whose value is ``current`` now. The grid mirrors its
     cells into a hidden table whose selected cell names its column and row: the editor is
     opened only once that is the cell wanted."""
-    settled(page)
-    expect(grid(page).locator("canvas").first).to_be_visible()
-    box = grid(page).bounding_box()
-    assert box is not None
     position = grid_column(table, column)
     wanted = grid(page).locator(f"#glide-cell-{position + 1}-{row}")
     overlay = page.get_by_test_id("portal").locator(".gdg-input")
     for _attempt in range(3):
+        # Where the grid is, read again each time: a rerun may have moved it.
+        settled(page)
+        expect(grid(page).locator("canvas").first).to_be_visible()
+        box = grid(page).bounding_box()
+        assert box is not None
         page.mouse.click(box["x"] + 60, box["y"] + ROW_PX * (row + 1) + ROW_PX // 2)
         for _step in range(position):
             page.keyboard.press("ArrowRight")
         try:
             expect(wanted).to_have_attribute("aria-selected", "true", timeout=5_000)
         except AssertionError:
+            page.keyboard.press("Escape")
             continue
         page.keyboard.press("Enter")
         expect(overlay).to_be_visible(timeout=10_000)
