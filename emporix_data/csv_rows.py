@@ -19,7 +19,8 @@ import pyarrow.compute as pc
 
 LINE_END = "\r\n"
 # What makes Python's csv writer (and so pandas) quote a cell, with LINE_END as above.
-_NEEDS_QUOTES = r'[,"\r\n]'
+_QUOTED_BY = ',"\r\n'
+_NEEDS_QUOTES = "[" + _QUOTED_BY + "]"
 
 
 def frame_csv_text(frame: pd.DataFrame, header: bool = True) -> str:
@@ -66,7 +67,7 @@ def _cells(column: pd.Series) -> pa.Array | None:
     dtype = column.dtype
     if isinstance(dtype, pd.StringDtype):
         values = text_array(column)
-        if not holds_any(values, ',"\r\n'):
+        if not holds_any(values, _QUOTED_BY):
             return values
         quote, nothing = pa.scalar('"', pa.large_string()), pa.scalar("", pa.large_string())
         doubled = pc.replace_substring(values, '"', '""')
