@@ -9,6 +9,7 @@ package talks HTTP. When to retry lives in ``emporix_data.retry``, the pager in
 from __future__ import annotations
 
 import string
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -63,7 +64,12 @@ def api_path(template: str, **params: object) -> str:
 
 
 class EmporixClient:
-    """A thread-safe client for one tenant; share one instance across threads."""
+    """A thread-safe client for one tenant; share one instance across threads.
+
+    At most ``settings.concurrency`` of its calls are in flight at once, however many
+    threads share it: the Overview loads its tables together through one client, and
+    the tenant sees no more requests at a time than the setting says.
+    """
 
     def __init__(self, settings: Settings, *, sleep: Sleep = time.sleep) -> None:
         self.settings = settings
@@ -79,6 +85,7 @@ class EmporixClient:
         )
         self._tokens = TokenProvider(settings, self._http)
         self._retry = RetryPolicy(settings, sleep)
+        self._in_flight = threading.BoundedSemaphore(settings.concurrency)
         self.page_sizes = PageSizes()  # what each list path's server honours
 
     def __enter__(self) -> EmporixClient:
@@ -161,9 +168,10 @@ class EmporixClient:
             token = self._tokens.token()
             all_headers = {**(headers or {}), "Authorization": f"Bearer {token}"}
             try:
-                response = self._http.request(
-                    method, path, params=params, json=json, headers=all_headers
-                )
+                with self._in_flight:
+                    response = self._http.request(
+                        method, path, params=params, json=json, headers=all_headers
+                    )
             except httpx.TransportError as exc:
                 raise _connection_error(exc, method, path) from None
             if response.status_code == 401 and not renewed:

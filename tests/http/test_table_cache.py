@@ -47,3 +47,15 @@ def test_several_tables_load_concurrently_with_progress_on_the_calling_thread(cl
     assert list(loaded) == ["customers", "segment-memberships"]
     assert set(moves) == {"customers", "segment-memberships"}
     assert tables.get_many(wanted, progress) == loaded
+
+
+def test_tables_loading_at_once_share_the_clients_bound_on_requests_in_flight(make_settings, admin):
+    """The Overview loads its tables together through one client: together they send no
+    more requests at a time than the client's concurrency allows."""
+    wanted = ("customers", "segment-memberships", "contact-assignments")
+    with EmporixClient(make_settings(concurrency=2, page_size=10)) as client, admin.latency(20):
+        admin.reset_stats()
+        loaded = TableCache().get_many({name: (client, None) for name in wanted}, lambda *_: None)
+        stats = admin.stats()
+    assert len(loaded["customers"].frame) == 120
+    assert stats["peak_in_flight"] == 2
