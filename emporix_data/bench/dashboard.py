@@ -81,7 +81,7 @@ def measure_first_overview(settings: Settings, admin: SandboxAdmin, customers: i
     if skip:
         return skip
     with browser_page(settings) as (url, page, warm_up_s):
-        return first_load(page, url, "overview", admin, customers, warm_up_s)
+        return first_load(page, url, "overview", admin, customers, warm_up_s, settings.concurrency)
 
 
 # Resolves with the time the grid is on screen after the next script run: the first
@@ -134,7 +134,9 @@ def measure_dashboard_filter(
 
     timings: dict[str, float] = {}
     with browser_page(settings) as (url, page, warm_up_s):
-        opened = first_load(page, url, "customers", admin, len(current), warm_up_s)
+        opened = first_load(
+            page, url, "customers", admin, len(current), warm_up_s, settings.concurrency
+        )
         settled = page.locator(SETTLED)
         caption = page.get_by_text(SHOWN)
         search_box = page.get_by_label("Search all columns")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
+from emporix_data.bench.meter import api_requests, in_limits
 from emporix_data.bench.report import Row
 from emporix_data.sandbox.admin_client import SandboxAdmin
 
@@ -37,10 +38,17 @@ TIMEOUT_MS = 600_000
 
 
 def first_load(
-    page: Page, url: str, which: str, admin: SandboxAdmin, customers: int, warm_up_s: float
+    page: Page,
+    url: str,
+    which: str,
+    admin: SandboxAdmin,
+    customers: int,
+    warm_up_s: float,
+    concurrency: int,
 ) -> Row:
     """Open ``which`` (``customers`` or ``overview``) in a new session and time it until
-    usable; ``warm_up_s`` is what the server's first script run took before it."""
+    usable; ``warm_up_s`` is what the server's first script run took before it, and
+    ``concurrency`` the dashboard's setting, which its requests in flight stay within."""
     admin.reset_stats()
     started = time.perf_counter()
     page.goto(f"{url}/{'customers' if which == 'customers' else ''}")
@@ -48,19 +56,17 @@ def first_load(
     seconds = time.perf_counter() - started
     stats = admin.stats()
     _check_counts(page, which, customers)
-    requests = sum(count for route, count in stats["by_route"].items() if "oauth" not in route)
+    limits_ok, limits = in_limits(stats, concurrency)
     return Row(
         f"dashboard: first load of {NAMES[which]}",
         seconds,
-        ours_requests=requests,
-        target=f"≤ {USABLE_S[which]:g} s",
-        met=seconds <= USABLE_S[which],
+        ours_requests=api_requests(stats),
+        target=f"≤ {USABLE_S[which]:g} s, ≤ {concurrency} in flight, no 429 storm",
+        met=seconds <= USABLE_S[which] and limits_ok,
         note=f"a fresh `streamlit run app.py`, in Chromium, the tables not loaded yet: from "
         f"opening the page to the script finished, no spinner or progress bar, "
         f"{_drawn_text(which)} drawn; before it, the server's first script run (Push "
-        f"history, no table: module imports) took {warm_up_s:.1f} s, not counted; "
-        f"{stats['peak_in_flight']} requests in flight at most, "
-        f"{stats['by_status'].get('429', 0)} answered 429",
+        f"history, no table: module imports) took {warm_up_s:.1f} s, not counted; {limits}",
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from emporix_data.bench.meter import Measured, Meter
+from emporix_data.bench.meter import Measured, Meter, in_limits
 from emporix_data.bench.naive import (
     CUSTOMERS_DEFAULT_PAGE,
     MEMBERSHIPS_DEFAULT_PAGE,
@@ -60,14 +60,6 @@ def floor_of(meter: Meter, http: httpx.Client, ours: Measured[Any], concurrency:
     )
 
 
-def in_limits(measured: Measured[Any], concurrency: int) -> tuple[bool, str]:
-    """No 429 storm (at most 1% of requests throttled) and at most ``concurrency`` in
-    flight, as the sandbox saw them; and the note saying so."""
-    peak = measured.stats["peak_in_flight"]
-    ok = peak <= concurrency and measured.throttled <= measured.requests // 100
-    return ok, f"at most {peak} requests in flight, {measured.throttled} answered 429"
-
-
 def load_customers(
     client: EmporixClient, meter: Meter, http: httpx.Client, customers: int, sample: int
 ) -> tuple[LoadedTable, list[Row]]:
@@ -89,7 +81,7 @@ def load_customers(
         else math.floor(naive.requests * customers / len(pages.items)) + 1
     )
     naive_s = naive.seconds * total / naive.requests
-    limits_ok, limits = in_limits(measured, concurrency)
+    limits_ok, limits = in_limits(measured.stats, concurrency)
     row = Row(
         f"load {customers:,} customers into a frame",
         measured.seconds,
@@ -165,7 +157,7 @@ def load_memberships(
     factor = len(segments) / walked.segments if walked.segments else 1.0
     total = 1 + math.ceil((naive.requests - 1) * factor)
     naive_s = naive.seconds * total / naive.requests
-    limits_ok, limits = in_limits(measured, concurrency)
+    limits_ok, limits = in_limits(measured.stats, concurrency)
     row = Row(
         f"load all {rows:,} segment memberships",
         measured.seconds,

@@ -55,8 +55,21 @@ class Meter:
         gc.collect()
         retained = max(_rss_mb() - baseline, 0.0)
         stats = self.admin.stats()
-        requests = sum(count for route, count in stats["by_route"].items() if "oauth" not in route)
-        return Measured(result, elapsed, requests, peak, retained, stats)
+        return Measured(result, elapsed, api_requests(stats), peak, retained, stats)
+
+
+def api_requests(stats: Stats) -> int:
+    """The API requests the sandbox counted, token requests left out."""
+    return sum(count for route, count in stats["by_route"].items() if "oauth" not in route)
+
+
+def in_limits(stats: Stats, concurrency: int) -> tuple[bool, str]:
+    """No 429 storm (at most 1% of requests throttled) and at most ``concurrency`` in
+    flight, as the sandbox saw them; and the note saying so."""
+    peak = stats["peak_in_flight"]
+    throttled = stats["by_status"].get("429", 0)
+    ok = peak <= concurrency and throttled <= api_requests(stats) // 100
+    return ok, f"at most {peak} requests in flight, {throttled} answered 429"
 
 
 def _status_value(field_name: str) -> float:

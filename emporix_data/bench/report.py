@@ -67,7 +67,7 @@ class Row:
             self.operation,
             _seconds(self.ours_s),
             *(_seconds(peer) for peer in peers),
-            *("-" if ratio is None else f"{ratio:.{2 if ratio < 10 else 0}f}x" for ratio in ratios),
+            *("-" if ratio is None else _ratio(ratio) for ratio in ratios),
             requests,
             peak,
             f"{self.target}{verdict}",
@@ -78,6 +78,14 @@ class Row:
 
 def _seconds(value: float | None) -> str:
     return "-" if value is None else f"{value:.{3 if value < 0.1 else 2}f}"
+
+
+def _ratio(value: float) -> str:
+    """Two significant figures below 1 (0.0031x, not 0.00x), two decimals to 10, whole
+    numbers above."""
+    if value < 1:
+        return f"{value:.2g}x"
+    return f"{value:.{2 if value < 10 else 0}f}x"
 
 
 def _count(value: int | None) -> str:

@@ -9,8 +9,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from emporix_data.bench.loads import in_limits, load_customers, load_memberships
-from emporix_data.bench.meter import Meter
+from emporix_data.bench.loads import load_customers, load_memberships
+from emporix_data.bench.meter import Meter, in_limits
 from emporix_data.bench.naive import NaiveTiming, naive_changed_rows, naive_http, timed_sample
 from emporix_data.bench.options import Options
 from emporix_data.bench.report import Row, notes
@@ -133,7 +133,7 @@ class Bench:
 
         naive = self.naive_sampled([naive_patch(op.path) for op in patches])
         reads = measured.requests - len(patches) - measured.throttled
-        limits_ok, limits = in_limits(measured, self.settings.concurrency)
+        limits_ok, limits = in_limits(measured.stats, self.settings.concurrency)
         self.rows.append(
             Row(
                 f"push {len(patches):,} customer field updates",

@@ -157,4 +157,4 @@ def test_the_export_rows_run_the_command_and_read_its_file(rows):
         assert "1,500 rows written" in export.note, export.note
         assert export.ours_requests and export.ours_requests >= 2
         assert export.floor_s is not None and export.peak_mb is not None
-        assert export.target == "≤ 400 MB peak growth, ≤ 1.5x floor"
+        assert export.target == "≤ 400 MB peak growth, ≤ 1.5x floor, ≤ 16 in flight, no 429 storm"
