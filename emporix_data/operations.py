@@ -164,20 +164,30 @@ def _sent(client: EmporixClient, operation: Operation) -> list[RowOutcome]:
         return [RowOutcome(row, status, message) for row in operation.rows]
     if operation.bulk:
         return map_multi_status(response.json(), operation.rows)
+    return send_followups(client, operation, response.status_code)
+
+
+def send_followups(client: EmporixClient, operation: Operation, status: int) -> list[RowOutcome]:
+    """``operation``'s follow-ups in order, its own request done (answered ``status``):
+    its rows' outcomes are that status, or the first follow-up's failure.
+
+    A follow-up answered 409 (what it creates exists already) counts as done, so sending
+    them again finishes what an earlier try left half done.
+    """
     for number, followup in enumerate(operation.followups, 1):
         try:
             client.request(followup.method, followup.path, json=followup.body)
         except EmporixError as exc:
-            status, message = _failure(exc)
-            if status == 409:
+            failed, message = _failure(exc)
+            if failed == 409:
                 continue
             done = f"{number - 1} of {len(operation.followups)}"
             text = (
                 f"{operation.method} succeeded, but {followup.method} {followup.path} failed "
                 f"(follow-up requests done: {done}): {message}"
             )
-            return [RowOutcome(row, status, text) for row in operation.rows]
-    return [RowOutcome(row, response.status_code) for row in operation.rows]
+            return [RowOutcome(row, failed, text) for row in operation.rows]
+    return [RowOutcome(row, status) for row in operation.rows]
 
 
 def _failure(exc: EmporixError) -> tuple[int, str]:

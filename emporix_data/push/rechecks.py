@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from emporix_data.client import EmporixClient
 from emporix_data.errors import ApiError, EmporixError
 from emporix_data.live import LiveCheck, check_live
-from emporix_data.operations import KeyedDocuments
+from emporix_data.operations import KeyedDocuments, send_followups
 from emporix_data.plan import RowChange
 from emporix_data.push.report import Outcome, RowResult
 from emporix_data.tables import ResourceTable
@@ -33,6 +33,38 @@ def live_results(
         for i, check in zip(reread, checks, strict=True)
         if check.verdict != "send"
     }
+
+
+def finish_found_creates(
+    client: EmporixClient,
+    table: ResourceTable,
+    changes: Sequence[RowChange],
+    found: Mapping[int, RowResult],
+    documents: KeyedDocuments,
+) -> dict[int, RowResult]:
+    """Creates a re-read found done, whose write has follow-ups (a recreated customer's
+    addresses): a crash or a failed follow-up may have left some unsent, so they are
+    sent again; those the API has already count as done."""
+    created = [
+        i for i, r in found.items() if r.outcome == "applied" and changes[i].kind == "create"
+    ]
+    if not created:
+        return {}
+    finished = {}
+    for operation in table.write(client, [changes[i] for i in created], documents):
+        if not operation.followups:
+            continue
+        targets = sorted({f"{f.method} {f.path}" for f in operation.followups})
+        for outcome in send_followups(client, operation, 200):
+            i = created[outcome.row]
+            if outcome.ok:
+                message = (
+                    f"already created; its follow-up requests sent again: {', '.join(targets)}"
+                )
+                finished[i] = dataclasses.replace(found[i], message=message)
+            else:
+                finished[i] = RowResult(changes[i], "failed", outcome.status, outcome.message, None)
+    return finished
 
 
 def recheck_conflicts(

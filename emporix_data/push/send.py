@@ -13,7 +13,12 @@ from emporix_data.journal import Connection, Journal, Origin, RowRecord, os_user
 from emporix_data.live import check_live
 from emporix_data.operations import KeyedDocuments, Operation, RowOutcome, run_operations
 from emporix_data.plan import ChangePlan, RowChange
-from emporix_data.push.rechecks import checked, live_results, recheck_conflicts
+from emporix_data.push.rechecks import (
+    checked,
+    finish_found_creates,
+    live_results,
+    recheck_conflicts,
+)
 from emporix_data.push.report import Outcome, PushProgress, PushReport, RowResult
 from emporix_data.tables import TABLES, ResourceTable
 
@@ -177,7 +182,9 @@ def _send(
             progress(PushProgress(len(results), len(changes), failed, elapsed))
 
     try:
-        settle(live_results(client, table, changes, reread, documents))
+        found = live_results(client, table, changes, reread, documents)
+        settle(found)
+        settle(finish_found_creates(client, table, changes, found, documents))
         sendable = [i for i in range(len(changes)) if i not in results]
         operations = _remap(
             table.write(client, [changes[i] for i in sendable], documents), sendable

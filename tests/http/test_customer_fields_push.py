@@ -121,6 +121,29 @@ def test_an_address_that_cannot_be_recreated_fails_the_row(client, admin, journa
     assert journal.entry(report.push_id).rows[0].outcome == "failed"
 
 
+def test_a_resumed_undo_sends_the_addresses_its_first_try_did_not(client, admin, journal):
+    """The customer was recreated, then an address request failed: a retry finds the
+    customer as wanted and still recreates its addresses."""
+    number = rich_customer(client)
+    before = whole(client, number)
+    file = exported(client, "customers")
+    file.loc[line_of(file, number), "_action"] = "delete"
+    table, loaded, plan = plan_for(client, "customers", file.loc[[line_of(file, number)]])
+    pushed = push_plan(client, table, plan, loaded.documents, journal=journal)
+    undo = plan_undo(client, journal, pushed.push_id)
+    admin.queue({"kind": "500", "method": "POST", "path_contains": "/addresses"})
+    failed = push_plan(client, undo.loaded.table, undo.plan, undo.documents, journal=journal)
+    assert [r.outcome for r in failed.results] == ["failed"]
+    assert whole(client, number).get("addresses") in (None, [])
+
+    report = resume_push(client, journal, failed.push_id or "", retry_failed=True)
+
+    (result,) = report.results
+    assert result.outcome == "applied", result.message
+    assert result.message and "addresses" in result.message
+    assert whole(client, number) == before
+
+
 def test_b2b_members_with_one_legal_entity_are_pushed_with_it(client):
     references = load_references(client, ("b2b_customers",))
     entities = references.legal_entities_of or {}
