@@ -36,13 +36,14 @@ from emporix_data.cli.common import (
     print_dry_run,
     print_plan,
     progress_bar,
+    push_journaled,
     stderr,
     stdout,
 )
 from emporix_data.client import EmporixClient
 from emporix_data.errors import EmporixError
 from emporix_data.export import FORMATS, format_for, write_frame
-from emporix_data.journal import Origin, open_journal, os_user
+from emporix_data.journal import open_journal
 from emporix_data.push import push_plan
 
 SAMPLE = 3
@@ -127,16 +128,14 @@ def fix_check(check: Check, *, dry_run: bool, yes: bool, journal: Path | None) -
             print_dry_run(push_plan(client, loaded.table, plan, loaded.documents, dry_run=True))
             raise typer.Exit(code=1 if plan.errors else 0)
         confirm(yes, f"Push the fix of {check.name} ({len(plan.changes)} changes)?")
-        with open_journal(journal) as book, progress_bar() as bar:
-            task = bar.add_task("Pushing", total=len(plan.changes))
-            report = push_plan(
+        with open_journal(journal) as book:
+            report = push_journaled(
                 client,
                 loaded.table,
                 plan,
                 loaded.documents,
-                progress=lambda p: bar.update(task, completed=p.done),
                 journal=book,
-                origin=Origin(os_user(), origin_source(check.name)),
+                source=origin_source(check.name),
             )
     finish(report, loaded.table)
 

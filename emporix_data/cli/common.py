@@ -12,9 +12,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from emporix_data.client import EmporixClient
 from emporix_data.export import write_frame
+from emporix_data.journal import Journal, Origin, os_user
 from emporix_data.mapping import MappedFile, MappingReport
+from emporix_data.operations import KeyedDocuments
 from emporix_data.plan import ChangePlan
-from emporix_data.push import PushReport
+from emporix_data.push import PushReport, push_plan
 from emporix_data.settings import SettingsError, load_settings
 from emporix_data.tables import TABLES, ResourceTable
 
@@ -65,6 +67,32 @@ def progress_bar() -> Progress:
         console=stderr,
         transient=False,
     )
+
+
+def push_journaled(
+    client: EmporixClient,
+    table: ResourceTable,
+    plan: ChangePlan,
+    documents: KeyedDocuments,
+    *,
+    journal: Journal,
+    source: str,
+    label: str = "Pushing",
+    undo_of: str | None = None,
+) -> PushReport:
+    """Push ``plan`` behind a progress bar, journaled as this OS user's, from ``source``."""
+    with progress_bar() as bar:
+        task = bar.add_task(label, total=len(plan.changes))
+        return push_plan(
+            client,
+            table,
+            plan,
+            documents,
+            progress=lambda p: bar.update(task, completed=p.done),
+            journal=journal,
+            origin=Origin(os_user(), source),
+            undo_of=undo_of,
+        )
 
 
 def print_plan(plan: ChangePlan) -> None:

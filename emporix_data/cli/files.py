@@ -23,6 +23,7 @@ from emporix_data.cli.common import (
     print_mapping,
     print_plan,
     progress_bar,
+    push_journaled,
     stderr,
     stdout,
     warn,
@@ -31,7 +32,7 @@ from emporix_data.cli.common import (
 from emporix_data.client import EmporixClient
 from emporix_data.errors import EmporixError
 from emporix_data.export import FORMATS, MAX_UPLOAD_BYTES, format_for, read_table_file, write_frame
-from emporix_data.journal import Origin, open_journal, os_user
+from emporix_data.journal import open_journal
 from emporix_data.mapping import (
     ColumnMapping,
     MappingError,
@@ -232,16 +233,14 @@ def push(
             write_report_files(planned, loaded.table, results, errors)
             raise typer.Exit(code=1 if change_plan.errors else 0)
         confirm(yes, f"Push {len(change_plan.changes)} changes?")
-        with open_journal(journal) as book, progress_bar() as bar:
-            task = bar.add_task("Pushing", total=len(change_plan.changes))
-            report = push_plan(
+        with open_journal(journal) as book:
+            report = push_journaled(
                 client,
                 loaded.table,
                 change_plan,
                 loaded.documents,
-                progress=lambda p: bar.update(task, completed=p.done),
                 journal=book,
-                origin=Origin(os_user(), f"file {file.name}"),
+                source=f"file {file.name}",
             )
     finish(report, loaded.table, results, errors)
 

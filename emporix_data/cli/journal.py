@@ -17,10 +17,11 @@ from emporix_data.cli.common import (
     print_dry_run,
     print_plan,
     progress_bar,
+    push_journaled,
     stdout,
 )
 from emporix_data.errors import EmporixError
-from emporix_data.journal import Connection, Origin, open_journal, os_user
+from emporix_data.journal import Connection, open_journal
 from emporix_data.push import push_plan, resume_push
 from emporix_data.settings import SettingsError, load_settings
 from emporix_data.tables import TABLES
@@ -115,18 +116,16 @@ def undo(
             print_dry_run(push_plan(client, table, plan, inverse.documents, dry_run=True))
             raise typer.Exit(code=1 if plan.errors else 0)
         confirm(yes, f"Undo push {push_id}: push {len(plan.changes)} changes?")
-        with progress_bar() as bar:
-            task = bar.add_task("Undoing", total=len(plan.changes))
-            report = push_plan(
-                client,
-                table,
-                plan,
-                inverse.documents,
-                progress=lambda p: bar.update(task, completed=p.done),
-                journal=book,
-                origin=Origin(os_user(), f"undo of {push_id}"),
-                undo_of=push_id,
-            )
+        report = push_journaled(
+            client,
+            table,
+            plan,
+            inverse.documents,
+            journal=book,
+            source=f"undo of {push_id}",
+            label="Undoing",
+            undo_of=push_id,
+        )
     finish(report, table)
 
 
