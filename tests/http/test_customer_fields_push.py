@@ -50,6 +50,19 @@ def rich_customer(client) -> str:
     )
 
 
+def deleted_by_a_push(client, journal) -> tuple[str, dict[str, Any], str]:
+    """A rich customer deleted through a journaled file push: its number, its whole
+    document before, and the push's id."""
+    number = rich_customer(client)
+    before = whole(client, number)
+    file = exported(client, "customers")
+    file.loc[line_of(file, number), "_action"] = "delete"
+    table, loaded, plan = plan_for(client, "customers", file.loc[[line_of(file, number)]])
+    pushed = push_plan(client, table, plan, loaded.documents, journal=journal)
+    assert pushed.counts()["applied"] == 1 and pushed.push_id
+    return number, before, pushed.push_id
+
+
 def test_customers_load_whole_with_mixin_and_address_columns(client):
     loaded = load_table(client, "customers")
     number = rich_customer(client)
@@ -78,16 +91,10 @@ def test_a_mixin_cell_is_written_back_and_the_other_fields_stay(client):
 
 
 def test_undoing_a_delete_brings_back_the_customers_mixins_and_addresses(client, journal):
-    number = rich_customer(client)
-    before = whole(client, number)
-    file = exported(client, "customers")
-    file.loc[line_of(file, number), "_action"] = "delete"
-    table, loaded, plan = plan_for(client, "customers", file.loc[[line_of(file, number)]])
-    pushed = push_plan(client, table, plan, loaded.documents, journal=journal)
-    assert pushed.counts()["applied"] == 1
-    assert journal.entry(pushed.push_id).rows[0].before["addresses"] == before["addresses"]
+    number, before, push_id = deleted_by_a_push(client, journal)
+    assert journal.entry(push_id).rows[0].before["addresses"] == before["addresses"]
 
-    undo = plan_undo(client, journal, pushed.push_id)
+    undo = plan_undo(client, journal, push_id)
     assert not undo.plan.notices, undo.plan.notices
     dry = push_plan(client, undo.loaded.table, undo.plan, undo.documents, dry_run=True)
     requests = dry.requests_frame()
@@ -98,19 +105,15 @@ def test_undoing_a_delete_brings_back_the_customers_mixins_and_addresses(client,
         undo.plan,
         undo.documents,
         journal=journal,
-        undo_of=pushed.push_id,
+        undo_of=push_id,
     )
     assert report.counts() == {"applied": 1, "failed": 0, "conflict": 0}
     assert whole(client, number) == before
 
 
 def test_an_address_that_cannot_be_recreated_fails_the_row(client, admin, journal):
-    number = rich_customer(client)
-    file = exported(client, "customers")
-    file.loc[line_of(file, number), "_action"] = "delete"
-    table, loaded, plan = plan_for(client, "customers", file.loc[[line_of(file, number)]])
-    pushed = push_plan(client, table, plan, loaded.documents, journal=journal)
-    undo = plan_undo(client, journal, pushed.push_id)
+    _number, _before, push_id = deleted_by_a_push(client, journal)
+    undo = plan_undo(client, journal, push_id)
     admin.queue({"kind": "500", "method": "POST", "path_contains": "/addresses"})
 
     report = push_plan(client, undo.loaded.table, undo.plan, undo.documents, journal=journal)
@@ -124,13 +127,8 @@ def test_an_address_that_cannot_be_recreated_fails_the_row(client, admin, journa
 def test_a_resumed_undo_sends_the_addresses_its_first_try_did_not(client, admin, journal):
     """The customer was recreated, then an address request failed: a retry finds the
     customer as wanted and still recreates its addresses."""
-    number = rich_customer(client)
-    before = whole(client, number)
-    file = exported(client, "customers")
-    file.loc[line_of(file, number), "_action"] = "delete"
-    table, loaded, plan = plan_for(client, "customers", file.loc[[line_of(file, number)]])
-    pushed = push_plan(client, table, plan, loaded.documents, journal=journal)
-    undo = plan_undo(client, journal, pushed.push_id)
+    number, before, push_id = deleted_by_a_push(client, journal)
+    undo = plan_undo(client, journal, push_id)
     admin.queue({"kind": "500", "method": "POST", "path_contains": "/addresses"})
     failed = push_plan(client, undo.loaded.table, undo.plan, undo.documents, journal=journal)
     assert [r.outcome for r in failed.results] == ["failed"]
@@ -216,17 +214,12 @@ def test_reports_read_the_address_and_mixin_columns(client):
 
 
 def test_a_retried_undo_of_a_delete_still_restores_mixins_and_addresses(client, admin, journal):
-    number = rich_customer(client)
-    before = whole(client, number)
-    file = exported(client, "customers")
-    file.loc[line_of(file, number), "_action"] = "delete"
-    table, loaded, plan = plan_for(client, "customers", file.loc[[line_of(file, number)]])
-    pushed = push_plan(client, table, plan, loaded.documents, journal=journal)
-    undo = plan_undo(client, journal, pushed.push_id)
+    number, before, push_id = deleted_by_a_push(client, journal)
+    undo = plan_undo(client, journal, push_id)
     # The create's connection breaks before it is processed: the row fails, and the
     # retry has only the journal to recreate the customer from.
     admin.queue({"kind": "drop", "method": "POST", "path_contains": "/customers"})
-    failed = push_plan(client, table, undo.plan, undo.documents, journal=journal)
+    failed = push_plan(client, undo.loaded.table, undo.plan, undo.documents, journal=journal)
     assert [r.outcome for r in failed.results] == ["failed"]
 
     report = resume_push(client, journal, failed.push_id or "", retry_failed=True)
