@@ -32,6 +32,16 @@ def sandbox(
             min=1, help="Serve at most N items per page, whatever pageSize asks (a server's cap)."
         ),
     ] = None,
+    rate_limit: Annotated[
+        float | None,
+        typer.Option(
+            min=0.001,
+            help="Requests a second allowed; more are answered 429 with Retry-After.",
+        ),
+    ] = None,
+    rate_burst: Annotated[
+        int, typer.Option(min=1, help="Requests allowed at once under --rate-limit.")
+    ] = 40,
 ) -> None:
     """Serve a local Emporix-compatible API with a synthetic tenant."""
     from emporix_data.sandbox import SandboxConfig, SeedSizes, serve
@@ -48,6 +58,8 @@ def sandbox(
         latency_ms=latency_ms,
         fault_rate=fault_rate,
         max_page_size=max_page_size,
+        rate_limit_per_s=rate_limit,
+        rate_limit_burst=rate_burst,
     )
     serve(config, host=host, port=port)
 

@@ -194,6 +194,11 @@ def serve(config: SandboxConfig, host: str = "127.0.0.1", port: int = 8765) -> N
     print(f"Data {origin} {config.db_path} ({counts})")
     if config.max_page_size is not None:
         print(f"Pages capped at {config.max_page_size} items, whatever pageSize asks for")
+    if config.rate_limit_per_s is not None:
+        print(
+            f"At most {config.rate_limit_per_s:g} requests a second (bursts of "
+            f"{config.rate_limit_burst}); more are answered 429 with Retry-After"
+        )
     print(f"export EMPORIX_API_URL={url}")
     print(f"export EMPORIX_TENANT={config.tenant}")
     print(f"export EMPORIX_CLIENT_ID={config.client_id}")

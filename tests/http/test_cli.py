@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import socket
@@ -9,8 +10,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pandas as pd
 import pytest
 
@@ -51,34 +54,59 @@ def read_until(process: subprocess.Popen[str], marker: str, timeout: float) -> l
     raise AssertionError(f"{marker!r} never printed; got {seen}")
 
 
-@pytest.fixture(scope="module")
-def cli_sandbox(tmp_path_factory: pytest.TempPathFactory):
-    """`emporix-data sandbox` in its own process; yields the environment it printed."""
-    db = tmp_path_factory.mktemp("cli") / "s.db"
-    port = _free_port()
-    process = subprocess.Popen(
-        [CLI, "sandbox", "--port", str(port), "--db", str(db), "--customers", "57"],
+@contextlib.contextmanager
+def sandbox_command(db: Path, *options: str) -> Iterator[tuple[dict[str, str], list[str]]]:
+    """`emporix-data sandbox` with ``options`` in its own process, on a free port: the
+    environment it printed (a journal next to ``db``) and the lines it printed."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with subprocess.Popen(
+        [CLI, "sandbox", "--port", str(port), "--db", str(db), *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        lines = read_until(process, "EMPORIX_CLIENT_SECRET=", timeout=60)
-        printed = dict(line.removeprefix("export ").split("=", 1) for line in lines if "=" in line)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("EMPORIX_")}
-        env.update({k: v for k, v in printed.items() if k.startswith("EMPORIX_")})
-        env["EMPORIX_JOURNAL_DB"] = str(db.parent / "journal.db")
+    ) as process:
+        try:
+            lines = read_until(process, "EMPORIX_CLIENT_SECRET=", timeout=60)
+            printed = dict(
+                line.removeprefix("export ").split("=", 1) for line in lines if "=" in line
+            )
+            env = {k: v for k, v in os.environ.items() if not k.startswith("EMPORIX_")}
+            env.update({k: v for k, v in printed.items() if k.startswith("EMPORIX_")})
+            env["EMPORIX_JOURNAL_DB"] = str(db.parent / "journal.db")
+            yield env, lines
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def cli_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """`emporix-data sandbox` in its own process; yields the environment it printed."""
+    db = tmp_path_factory.mktemp("cli") / "s.db"
+    with sandbox_command(db, "--customers", "57") as (env, _lines):
         yield env
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def test_a_sandbox_started_with_a_rate_limit_answers_429_past_its_burst(tmp_path):
+    limit = ("--rate-limit", "0.5", "--rate-burst", "2", "--customers", "5")
+    with sandbox_command(tmp_path / "s.db", *limit) as (env, lines):
+        assert "At most 0.5 requests a second (bursts of 2)" in "\n".join(lines)
+        url = env["EMPORIX_API_URL"]
+        token = httpx.post(
+            f"{url}/oauth/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": env["EMPORIX_CLIENT_ID"],
+                "client_secret": env["EMPORIX_CLIENT_SECRET"],
+            },
+        ).json()["access_token"]
+        path = f"{url}/customer/{env['EMPORIX_TENANT']}/customers"
+        answers = [httpx.get(path, headers={"Authorization": f"Bearer {token}"}) for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert answers[-1].headers["Retry-After"] == "2"
 
 
 def test_sandbox_prints_credentials_that_work_for_export(cli_sandbox, tmp_path):

@@ -4,9 +4,6 @@ pushes kept to the connection that made them."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +16,7 @@ from emporix_data.cli import app as cli_app
 from emporix_data.client import EmporixClient
 from emporix_data.sandbox import RunningSandbox, SandboxConfig, SeedSizes, start_sandbox
 from emporix_data.tables import TABLES, load_table
-from tests.http.test_cli import CLI, read_until, run_cli
+from tests.http.test_cli import run_cli, sandbox_command
 from tests.support import fetch_token, sandbox_settings
 
 CAP = 25
@@ -30,34 +27,10 @@ CUSTOMERS = 130
 def capped_cli_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """`emporix-data sandbox --max-page-size 25` in its own process; its environment."""
     db = tmp_path_factory.mktemp("capped-cli") / "s.db"
-    port = free_port()
-    options = ["--port", str(port), "--db", str(db), "--customers", str(CUSTOMERS)]
-    with subprocess.Popen(
-        [CLI, "sandbox", *options, "--max-page-size", str(CAP)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    ) as process:
-        try:
-            lines = read_until(process, "EMPORIX_CLIENT_SECRET=", timeout=60)
-            assert f"Pages capped at {CAP} items" in "\n".join(lines)
-            printed = dict(
-                line.removeprefix("export ").split("=", 1) for line in lines if "=" in line
-            )
-            env = {k: v for k, v in os.environ.items() if not k.startswith("EMPORIX_")}
-            env.update({k: v for k, v in printed.items() if k.startswith("EMPORIX_")})
-            env["EMPORIX_JOURNAL_DB"] = str(db.parent / "journal.db")
-            yield env
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    options = ("--customers", str(CUSTOMERS), "--max-page-size", str(CAP))
+    with sandbox_command(db, *options) as (env, lines):
+        assert f"Pages capped at {CAP} items" in "\n".join(lines)
+        yield env
 
 
 def read_csv(path: Path) -> pd.DataFrame:
