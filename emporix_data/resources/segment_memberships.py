@@ -6,8 +6,7 @@ memberships go through the bulk endpoints, 200 items per request.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, TypeAdapter
@@ -18,7 +17,6 @@ from emporix_data.keys import Key
 from emporix_data.models import ApiModel, IdRef, Metadata
 from emporix_data.operations import KeyedDocuments, Operation, bulk_operations
 from emporix_data.pagination import ProgressCallback
-from emporix_data.resources.segments import Segment, list_segments
 
 if TYPE_CHECKING:
     from emporix_data.plan import RowChange
@@ -158,30 +156,6 @@ def list_segment_memberships(
     for membership in memberships:
         membership.segmentId = segment_id
     return memberships
-
-
-def list_all_memberships(
-    client: EmporixClient,
-    segments: Sequence[Segment] | None = None,
-    *,
-    progress: Callable[[int, int], None] | None = None,
-) -> list[SegmentMembership]:
-    """Memberships of every segment (segments loaded concurrently), in segment order.
-
-    ``progress`` receives (segments done, segments in all).
-    """
-    segment_ids = [s.id for s in (segments if segments is not None else list_segments(client))]
-    ids = [segment_id for segment_id in segment_ids if segment_id]
-    done = 0
-    results: list[SegmentMembership] = []
-    with ThreadPoolExecutor(max_workers=max(1, min(client.settings.concurrency, len(ids)))) as pool:
-        futures = [pool.submit(list_segment_memberships, client, sid) for sid in ids]
-        for future in futures:
-            results.extend(future.result())
-            done += 1
-            if progress:
-                progress(done, len(ids))
-    return results
 
 
 def read_memberships(client: EmporixClient, keys: Sequence[Key]) -> list[SegmentMembership]:

@@ -15,6 +15,7 @@ from emporix_data.client import EmporixClient
 from emporix_data.export import write_frame
 from emporix_data.resources import customers
 from emporix_data.resources import segment_memberships as memberships
+from emporix_data.resources.segments import list_segments
 from emporix_data.table_export import export_table, streams, write_pages
 from emporix_data.table_pages import TablePage
 from emporix_data.tables import load_table
@@ -43,7 +44,11 @@ def parsed_load(client: EmporixClient, name: str) -> SimpleNamespace:
     if name == "customers":
         records = customers.list_customers(client, expand=customers.EXPAND_ALL)
     else:
-        records = memberships.list_all_memberships(client)
+        records = [
+            member
+            for segment in list_segments(client)
+            for member in memberships.list_segment_memberships(client, segment.id or "")
+        ]
     schema = table.schema_of(records)
     keyed = table.keyed(records)
     documents = {key: record.document() for key, record in keyed.items()}
