@@ -39,17 +39,13 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from emporix_data.csv_rows import frame_csv_text, holds_any, text_array
 from emporix_data.xlsx import write_xlsx
 
 ExportFormat = Literal["csv", "xlsx", "parquet", "json"]
 FORMATS: tuple[ExportFormat, ...] = ("csv", "xlsx", "parquet", "json")
-# Formats a table can be written to a page at a time (``FrameFileWriter``).
-STREAMED_FORMATS: tuple[ExportFormat, ...] = ("csv", "parquet")
 MEDIA_TYPES: dict[ExportFormat, str] = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -95,9 +91,13 @@ def frame_bytes(frame: pd.DataFrame, fmt: ExportFormat, sheet: str = "data") -> 
     elif fmt == "xlsx":
         write_xlsx(frame, buffer, sheet)
     else:
-        text = _dates_as_text(frame).to_json(orient="records", force_ascii=False, indent=1)
-        buffer.write(text.encode("utf-8"))
+        buffer.write(json_text(frame).encode("utf-8"))
     return buffer.getvalue()
+
+
+def json_text(frame: pd.DataFrame) -> str:
+    """The rows as a JSON array of objects, one line per field: ``[\n {...},\n {...}\n]``."""
+    return _dates_as_text(frame).to_json(orient="records", force_ascii=False, indent=1)
 
 
 def csv_text(frame: pd.DataFrame, header: bool = True) -> str:
@@ -105,52 +105,6 @@ def csv_text(frame: pd.DataFrame, header: bool = True) -> str:
     # CRLF line ends (RFC 4180) make the writer quote every cell holding a CR or LF, so
     # that a line break inside a value never splits its row.
     return frame_csv_text(_neutralised(_dates_as_text(frame)), header=header)
-
-
-class FrameFileWriter:
-    """A CSV or Parquet file written a part of a frame at a time (one page of a table
-    that is never held whole), the same file ``write_frame`` writes of the whole frame.
-    Every part has the same columns; the first one (which may be empty) gives the
-    header or the Parquet schema. Use it as a context manager: the file is in place
-    when the block ends without an error."""
-
-    def __init__(self, path: Path, fmt: ExportFormat) -> None:
-        if fmt not in STREAMED_FORMATS:
-            raise ValueError(f"{fmt} files are written whole, not in parts")
-        self.path = path
-        self.fmt = fmt
-        # Written aside and moved into place when complete: an export that fails half
-        # way leaves no half file (and keeps an earlier one).
-        self._part = path.with_name(path.name + ".part")
-        self._text: io.TextIOWrapper | None = None
-        self._parquet: pq.ParquetWriter | None = None
-
-    def write(self, part: pd.DataFrame) -> None:
-        if self.fmt == "csv":
-            first = self._text is None
-            if self._text is None:
-                self._text = self._part.open("w", encoding="utf-8", newline="")
-            self._text.write(csv_text(part, header=first))
-            return
-        if self._parquet is None:
-            table = pa.Table.from_pandas(part, preserve_index=False)
-            self._parquet = pq.ParquetWriter(self._part, table.schema)
-        else:
-            table = pa.Table.from_pandas(part, schema=self._parquet.schema, preserve_index=False)
-        self._parquet.write_table(table)
-
-    def __enter__(self) -> FrameFileWriter:
-        return self
-
-    def __exit__(self, failure: type[BaseException] | None, *_: object) -> None:
-        if self._text is not None:
-            self._text.close()
-        if self._parquet is not None:
-            self._parquet.close()
-        if failure is None:
-            self._part.replace(self.path)
-        else:
-            self._part.unlink(missing_ok=True)
 
 
 def write_frame(

@@ -85,7 +85,7 @@ def test_the_frame_and_documents_are_those_of_parsed_models(client, tenant):
         assert document == parsed.documents[key]
 
 
-@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "json"])
 def test_an_export_written_a_page_at_a_time_is_the_whole_table_export(
     paged_client, tenant, tmp_path, fmt
 ):
@@ -98,7 +98,7 @@ def test_an_export_written_a_page_at_a_time_is_the_whole_table_export(
     frame = load_table(client, "customers").frame
     write_frame(frame, whole, fmt)
     assert rows == len(frame)
-    if fmt == "csv":
+    if fmt != "parquet":
         assert paged.read_bytes() == whole.read_bytes()
     else:
         pd.testing.assert_frame_equal(pd.read_parquet(paged), pd.read_parquet(whole))
