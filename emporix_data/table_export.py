@@ -97,9 +97,9 @@ class FrameFileWriter:
             self._part.unlink(missing_ok=True)
 
 
-def streams(resource: str, fmt: ExportFormat) -> bool:
-    """Whether ``resource`` is exported to ``fmt`` a page at a time."""
-    return fmt in STREAMED_FORMATS and TABLES[resource].load_pages is not None
+def streams(fmt: ExportFormat) -> bool:
+    """Whether a table is exported to ``fmt`` a page at a time (XLSX is written whole)."""
+    return fmt in STREAMED_FORMATS
 
 
 def export_table(
@@ -112,8 +112,8 @@ def export_table(
     """Write every row of ``resource`` to ``path`` as ``fmt`` (see ``streams``), a page
     at a time; the number of rows written."""
     table = TABLES[resource]
-    if table.load_pages is None or fmt not in STREAMED_FORMATS:
-        raise ValueError(f"{resource} is not exported a page at a time to {fmt}")
+    if not streams(fmt):
+        raise ValueError(f"{fmt} files are not written a page at a time")
     return write_pages(table.load_pages(client, progress, False), table.schema, path, fmt)
 
 

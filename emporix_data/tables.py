@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from emporix_data.client import EmporixClient
-from emporix_data.collector import collector_paused
 from emporix_data.documents import RawDocuments
-from emporix_data.frames import Column, FrameSchema, read_column, read_path
+from emporix_data.frames import Column, FrameSchema, read_path
 from emporix_data.keys import Key, key_tuples
 from emporix_data.mapping.lookups import load_directory
 from emporix_data.models import ApiModel
@@ -28,12 +27,12 @@ from emporix_data.plan import (
 )
 from emporix_data.resources import contact_assignments, customer_groups, customers, membership_rules
 from emporix_data.resources import segment_memberships as memberships
+from emporix_data.resources.contact_assignment_pages import contact_assignment_pages
+from emporix_data.resources.customer_group_pages import customer_group_pages
 from emporix_data.resources.customer_pages import customer_pages
 from emporix_data.resources.membership_pages import membership_pages
 from emporix_data.table_pages import TablePage, schema_of_pages, take_frame
 
-# Every record of a table, as the API gives it.
-Loader = Callable[[EmporixClient, ProgressCallback | None], Sequence[ApiModel]]
 # Every page of a table, read into cells and (unless told not to) its documents' JSON.
 PageLoader = Callable[[EmporixClient, ProgressCallback | None, bool], Iterable[TablePage]]
 # The requests that make ``changes`` happen, built from the loaded documents.
@@ -57,14 +56,14 @@ class ResourceTable:
     ``schema`` is the fixed part of the table; where ``schema_for`` is given, the columns
     of loaded data depend on it (customers: one per mixin field). ``fills`` complete cells
     of edited rows from the references before the rows are matched (``build_plan``).
-    A table is loaded either as whole models (``load``) or page by page (``load_pages``:
-    typed views into cells, the documents kept as JSON; the large tables).
+    A table is loaded page by page (``load_pages``: typed views into cells, the documents
+    kept as the JSON the API sent).
     """
 
     name: str
     title: str
     schema: FrameSchema
-    load: Loader | None
+    load_pages: PageLoader
     write: Writer
     read_live: LiveReader
     reread: frozenset[str] = frozenset()
@@ -73,7 +72,6 @@ class ResourceTable:
     checks: tuple[RowCheck, ...] = ()
     fills: tuple[RowFill, ...] = ()
     schema_for: SchemaOf | None = None
-    load_pages: PageLoader | None = None
 
     @property
     def generated_keys(self) -> bool:
@@ -87,10 +85,6 @@ class ResourceTable:
         """A record's key in this table (missing key parts as ``None``)."""
         return tuple(read_path(record, column.path) for column in self.key_columns)
 
-    def keyed(self, records: Sequence[ApiModel]) -> dict[Key, ApiModel]:
-        parts = [read_column(records, column.path) for column in self.key_columns]
-        return dict(zip(zip(*parts, strict=True), records, strict=True))
-
     @property
     def key_columns(self) -> list[Column]:
         return [self.schema.by_name[name] for name in self.schema.key]
@@ -103,23 +97,22 @@ TABLES: dict[str, ResourceTable] = {
             "customers",
             "Customers",
             customers.CUSTOMER_SCHEMA,
-            None,
+            lambda client, progress, documents: customer_pages(
+                client, progress, documents=documents
+            ),
             customers.write_operations,
             lambda client, keys: customers.read_customers(client, [key[0] for key in keys]),
             # PATCH and DELETE carry no version the spec says is checked.
             reread=frozenset({"update", "delete"}),
             new_key=customers.new_customer_number,
             schema_for=customers.customer_schema,
-            load_pages=lambda client, progress, documents: customer_pages(
-                client, progress, documents=documents
-            ),
         ),
         ResourceTable(
             "contact-assignments",
             "Contact assignments",
             contact_assignments.CONTACT_ASSIGNMENT_SCHEMA,
-            lambda client, progress: contact_assignments.list_contact_assignments(
-                client, progress=progress
+            lambda client, progress, documents: contact_assignment_pages(
+                client, progress, documents=documents
             ),
             contact_assignments.write_operations,
             lambda client, keys: contact_assignments.read_contact_assignments(
@@ -134,21 +127,22 @@ TABLES: dict[str, ResourceTable] = {
             "segment-memberships",
             "Segment memberships",
             memberships.MEMBERSHIP_SCHEMA,
-            None,
+            lambda client, progress, documents: membership_pages(
+                client, progress, documents=documents
+            ),
             memberships.write_operations,
             memberships.read_memberships,
             references=("customers", "legal_entities", "segments", "b2b_customers"),
             checks=(membership_rules.b2b_members_need_a_legal_entity,),
-            load_pages=lambda client, progress, documents: membership_pages(
-                client, progress, documents=documents
-            ),
             fills=(membership_rules.fill_the_only_legal_entity,),
         ),
         ResourceTable(
             "customer-groups",
             "Customer groups",
             customer_groups.CUSTOMER_GROUP_SCHEMA,
-            lambda client, _progress: customer_groups.list_customer_groups(client),
+            lambda client, progress, documents: customer_group_pages(
+                client, progress, documents=documents
+            ),
             customer_groups.write_operations,
             customer_groups.read_customer_groups,
             reread=frozenset({"update", "delete"}),
@@ -156,22 +150,6 @@ TABLES: dict[str, ResourceTable] = {
         ),
     )
 }
-
-
-class Documents(Mapping[Key, dict[str, Any]]):
-    """The full API documents behind a table, by key; each built only when asked for."""
-
-    def __init__(self, records: Mapping[Key, ApiModel]) -> None:
-        self._records = records
-
-    def __getitem__(self, key: Key) -> dict[str, Any]:
-        return self._records[key].document()
-
-    def __iter__(self) -> Iterator[Key]:
-        return iter(self._records)
-
-    def __len__(self) -> int:
-        return len(self._records)
 
 
 @dataclass(frozen=True)
@@ -205,23 +183,11 @@ class LoadedTable:
 def load_table(
     client: EmporixClient, name: str, progress: ProgressCallback | None = None
 ) -> LoadedTable:
-    table = TABLES[name]
-    if table.load_pages is not None:
-        return _load_pages(table, table.load_pages(client, progress, True))
-    if table.load is None:
-        raise ValueError(f"{name} has no way to be loaded")
-    records = table.load(client, progress)
-    with collector_paused():  # everything made here survives: no collection finds garbage
-        schema = table.schema_of(records)
-        frame, keyed = schema.to_frame(records), table.keyed(records)
-    return LoadedTable(table, schema, frame, Documents(keyed))
-
-
-def _load_pages(table: ResourceTable, loading: Iterable[TablePage]) -> LoadedTable:
     """The table from its pages: the frame built from their cells, the documents kept as
     the JSON they came in. The collector runs: what survives holds few objects, and
     what a page's request leaves behind (cycles) is freed as the load goes."""
-    pages = list(loading)
+    table = TABLES[name]
+    pages = list(table.load_pages(client, progress, True))
     schema = schema_of_pages(table.schema, pages)
     frame = take_frame(schema, pages)
     packs = [page.documents for page in pages if page.documents is not None]

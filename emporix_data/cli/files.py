@@ -99,7 +99,7 @@ def export(
 
         try:
             with recorded_warnings() as warnings:
-                if streams(resource, file_format):
+                if streams(file_format):
                     rows = export_table(client, resource, output, file_format, progress)
                 else:
                     frame = load_table(client, resource, progress).frame

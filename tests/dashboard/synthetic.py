@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from emporix_data.tables import TABLES, Documents, LoadedTable
+from emporix_data.tables import TABLES, LoadedTable
 from emporix_data.workspace import TableState
 
 CURRENCIES = ("EUR", "USD", "GBP")
@@ -23,13 +23,13 @@ def customers_table(n: int = 12) -> LoadedTable:
         }
         for i in range(n)
     ]
-    return LoadedTable(table, table.schema, table.schema.to_frame(records), Documents({}))
+    return LoadedTable(table, table.schema, table.schema.to_frame(records), {})
 
 
 def groups_table(site: str, customers: list[str]) -> LoadedTable:
     table = TABLES["customer-groups"]
     records = [{"site": site, "customerId": c, "groupId": "retail"} for c in customers]
-    return LoadedTable(table, table.schema, table.schema.to_frame(records), Documents({}))
+    return LoadedTable(table, table.schema, table.schema.to_frame(records), {})
 
 
 def started(loaded: LoadedTable, site: str | None = None) -> TableState:
@@ -46,4 +46,4 @@ def memberships_table(members: list[tuple[str, str, str | None]]) -> LoadedTable
         {"segmentId": s, "customer": {"id": c}, "legalEntity": {"id": e} if e else None}
         for s, c, e in members
     ]
-    return LoadedTable(table, table.schema, table.schema.to_frame(records), Documents({}))
+    return LoadedTable(table, table.schema, table.schema.to_frame(records), {})

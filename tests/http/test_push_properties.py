@@ -20,7 +20,7 @@ from emporix_data.keys import key_tuples
 from emporix_data.plan import ChangePlan
 from emporix_data.push import PushReport, push_plan
 from emporix_data.resources import customer_groups
-from emporix_data.tables import TABLES, Documents, LoadedTable, ResourceTable, load_table
+from emporix_data.tables import TABLES, LoadedTable, ResourceTable, load_table
 from tests.support import TenantApi, property_settings
 
 # The function-scoped ``client`` and ``admin`` fixtures are shared between examples on
@@ -77,7 +77,7 @@ def pushed(
 
 
 def grid_plan(table: ResourceTable, original: pd.DataFrame, edited: pd.DataFrame) -> ChangePlan:
-    plan = LoadedTable(table, table.schema, original, Documents({})).plan(edited, "grid")
+    plan = LoadedTable(table, table.schema, original, {}).plan(edited, "grid")
     assert plan.errors == [], plan.errors_frame().to_dict()
     return plan
 

@@ -10,7 +10,7 @@ import pandas as pd
 from emporix_data.audit import LEGAL_ENTITIES, AuditData
 from emporix_data.frames import FrameSchema
 from emporix_data.resources.legal_entities import LEGAL_ENTITY_SCHEMA
-from emporix_data.tables import TABLES, Documents, LoadedTable
+from emporix_data.tables import TABLES, LoadedTable
 from tests.support import typed_frame
 
 SCHEMAS = {name: table.schema for name, table in TABLES.items()} | {
@@ -61,7 +61,7 @@ def tenant(
 def audit_data(frames: dict[str, pd.DataFrame]) -> AuditData:
     """The frames as an audit holds them after loading (no documents behind them)."""
     tables = {
-        name: LoadedTable(TABLES[name], TABLES[name].schema, frames[name], Documents({}))
+        name: LoadedTable(TABLES[name], TABLES[name].schema, frames[name], {})
         for name in frames
         if name in TABLES
     }

@@ -19,7 +19,7 @@ from emporix_data.resources.customers import (
 )
 from emporix_data.resources.mixins import mixin_columns
 from emporix_data.settings import Settings
-from emporix_data.tables import TABLES, Documents, LoadedTable
+from emporix_data.tables import TABLES, LoadedTable
 
 LOYAL = {
     "customerNumber": "C1",
@@ -99,7 +99,8 @@ def loaded(*documents: dict) -> LoadedTable:
     records = customers(*documents)
     table = TABLES["customers"]
     schema = table.schema_of(records)
-    return LoadedTable(table, schema, schema.to_frame(records), Documents(table.keyed(records)))
+    by_key = {table.key_of(record): record.document() for record in records}
+    return LoadedTable(table, schema, schema.to_frame(records), by_key)
 
 
 def test_an_export_read_back_plans_nothing_and_an_edited_mixin_cell_is_one_update():

@@ -21,7 +21,7 @@ from emporix_data.keys import joined_key, joined_keys
 from emporix_data.operations import Operation
 from emporix_data.push import with_chosen_keys
 from emporix_data.settings import Settings
-from emporix_data.tables import TABLES, Documents, LoadedTable, ResourceTable
+from emporix_data.tables import TABLES, LoadedTable, ResourceTable
 from tests.support import property_settings, typed_frame
 
 ODD_IDS = (
@@ -110,7 +110,7 @@ def requests(
     for i, fate in enumerate(fates):
         if fate == "update" and update is not None:
             edited.loc[i, update.name] = changed(update, rows[i][update.name])
-    plan = LoadedTable(table, table.schema, original, Documents({})).plan(edited, "grid")
+    plan = LoadedTable(table, table.schema, original, {}).plan(edited, "grid")
     assert plan.errors == [], plan.errors_frame().to_dict()
     assert len(plan.changes) == sum(fate != "update" or update is not None for fate in fates)
     changes = with_chosen_keys(table, plan.changes)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from emporix_data.plan import EntityRef, References
-from emporix_data.tables import TABLES, Documents, LoadedTable
+from emporix_data.tables import TABLES, LoadedTable
 
 ACME, BETA = EntityRef("LE1", "Acme"), EntityRef("LE2", "Beta")
 REFERENCES = References(
@@ -26,7 +26,7 @@ def memberships(*rows: tuple[str, str, str | None]) -> LoadedTable:
         for s, c, e in rows
     ]
     frame = table.schema.to_frame(records)
-    return LoadedTable(table, table.schema, frame, Documents({}))
+    return LoadedTable(table, table.schema, frame, {})
 
 
 def upload(*rows: tuple[str, str | None, str | None, str | None]) -> pd.DataFrame:

@@ -20,7 +20,7 @@ from emporix_data.plan import build_plan
 from emporix_data.resources.customers import CUSTOMER_SCHEMA, Customer
 from emporix_data.resources.legal_entities import LegalEntity
 from emporix_data.resources.segments import Segment
-from emporix_data.tables import TABLES, Documents, LoadedTable
+from emporix_data.tables import TABLES, LoadedTable
 
 KINDS = ("customers", "legal_entities", "segments", "b2b_customers")
 B2B = {"businessModel": "B2B"}
@@ -51,7 +51,7 @@ def directory() -> Directory:
 
 def loaded(name: str, records: list[dict]) -> LoadedTable:
     table = TABLES[name]
-    return LoadedTable(table, table.schema, table.schema.to_frame(records), Documents({}))
+    return LoadedTable(table, table.schema, table.schema.to_frame(records), {})
 
 
 def file(text: str) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from emporix_data.export import frame_bytes, read_table_file
 from emporix_data.plan import ChangePlan, References, Source
 from emporix_data.resources.customers import CUSTOMER_SCHEMA, Customer
 from emporix_data.resources.segment_memberships import MEMBERSHIP_SCHEMA
-from emporix_data.tables import TABLES, Documents, LoadedTable
+from emporix_data.tables import TABLES, LoadedTable
 
 
 def customers(n: int = 2) -> pd.DataFrame:
@@ -42,7 +42,7 @@ def plan_of(
     source: Source = "file",
     references: References | None = None,
 ) -> ChangePlan:
-    return LoadedTable(TABLES[name], TABLES[name].schema, original, Documents({})).plan(
+    return LoadedTable(TABLES[name], TABLES[name].schema, original, {}).plan(
         edited, source, references
     )
 

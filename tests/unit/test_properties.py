@@ -26,7 +26,7 @@ from emporix_data.export import FORMATS, ExportFormat, frame_bytes, read_table_f
 from emporix_data.frames import Column
 from emporix_data.keys import key_tuples
 from emporix_data.plan import ACTION_COLUMN, ChangePlan, References, Source
-from emporix_data.tables import TABLES, Documents, LoadedTable, ResourceTable
+from emporix_data.tables import TABLES, LoadedTable, ResourceTable
 from emporix_data.values import plain
 from tests.support import property_settings, typed_frame
 
@@ -145,7 +145,7 @@ def loaded_frames(
 
 
 def loaded(table: ResourceTable, frame: pd.DataFrame) -> LoadedTable:
-    return LoadedTable(table, table.schema, frame, Documents({}))
+    return LoadedTable(table, table.schema, frame, {})
 
 
 def as_file(frame: pd.DataFrame, fmt: ExportFormat = "csv") -> pd.DataFrame:

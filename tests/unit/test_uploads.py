@@ -8,7 +8,7 @@ import pandas as pd
 
 from emporix_data.export import frame_bytes, read_table_file
 from emporix_data.mapping.versions import plan_file
-from emporix_data.tables import TABLES, Documents, LoadedTable
+from emporix_data.tables import TABLES, LoadedTable
 
 
 def customers(version: int = 1, first: str = "First", n: int = 4) -> LoadedTable:
@@ -22,7 +22,7 @@ def customers(version: int = 1, first: str = "First", n: int = 4) -> LoadedTable
         }
         for i in range(n)
     ]
-    return LoadedTable(table, table.schema, table.schema.to_frame(records), Documents({}))
+    return LoadedTable(table, table.schema, table.schema.to_frame(records), {})
 
 
 def as_file(frame: pd.DataFrame) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from emporix_data.filters import TableFilter
 from emporix_data.mapping import MappedFile, map_headers
 from emporix_data.plan import ChangePlan, References, RowChange
 from emporix_data.push import Outcome, PushReport, RowResult
-from emporix_data.tables import TABLES, Documents, LoadedTable
+from emporix_data.tables import TABLES, LoadedTable
 from emporix_data.workspace import (
     EditorState,
     Selection,
@@ -29,7 +29,7 @@ NO_REFERENCES = References()
 
 def loaded(name: str, records: list[dict]) -> LoadedTable:
     table = TABLES[name]
-    return LoadedTable(table, table.schema, table.schema.to_frame(records), Documents({}))
+    return LoadedTable(table, table.schema, table.schema.to_frame(records), {})
 
 
 def customers(n: int = 6) -> LoadedTable:

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from emporix_data.plan import References
-from emporix_data.tables import TABLES, Documents, LoadedTable
+from emporix_data.tables import TABLES, LoadedTable
 from emporix_data.workspace import EditorState, Workspace, typed_value
 
 SCHEMA = TABLES["customers"].schema
@@ -26,7 +26,7 @@ def customers(n: int = 6) -> LoadedTable:
         }
         for i in range(n)
     ]
-    return LoadedTable(table, table.schema, table.schema.to_frame(records), Documents({}))
+    return LoadedTable(table, table.schema, table.schema.to_frame(records), {})
 
 
 def test_a_value_set_for_some_rows_becomes_one_update_each():

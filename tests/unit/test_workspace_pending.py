@@ -9,7 +9,7 @@ import pandas as pd
 
 from emporix_data.plan import References
 from emporix_data.push import PushReport
-from emporix_data.tables import TABLES, Documents, LoadedTable
+from emporix_data.tables import TABLES, LoadedTable
 from emporix_data.workspace import MARK_COLUMN, EditorState, TableState, Workspace
 from emporix_data.workspace.pending import changed_cells, pending_of
 
@@ -29,7 +29,7 @@ def customers(n: int = 8) -> LoadedTable:
         }
         for i in range(n)
     ]
-    return LoadedTable(table, table.schema, table.schema.to_frame(records), Documents({}))
+    return LoadedTable(table, table.schema, table.schema.to_frame(records), {})
 
 
 def test_the_editor_gets_a_filtered_slice_by_position_and_added_rows_become_creates():
