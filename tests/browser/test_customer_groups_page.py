@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from emporix_data.client import EmporixClient
 from emporix_data.resources.customer_groups import list_customer_groups
 from emporix_data.resources.customers import list_customers
-from tests.browser.ui import grid, open_table, pick, push_button, settled
+from tests.browser.ui import close_list, grid, open_table, pick, push_button, settled
 from tests.support import ROOT
 
 OUTPUT = ROOT / "test-output"
@@ -32,8 +32,11 @@ def test_a_customer_added_to_a_group_from_the_page_is_pushed(
     form.locator("summary").click()
     customers = form.get_by_role("combobox", name="Customers")
     pick(page, customers, str(newcomer.key), exact=False)
-    page.keyboard.press("Escape")  # a multiselect stays open for more
+    close_list(page)  # a multiselect stays open for more
     settled(page)
+    expect(customers.locator("xpath=ancestor::div[@data-testid='stMultiSelect']")).to_contain_text(
+        str(newcomer.key)
+    )
     group = form.get_by_role("combobox", name="Group")
     group.click()
     group.fill("browser-vip")

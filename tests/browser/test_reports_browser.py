@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from emporix_data.client import EmporixClient
 from emporix_data.resources.customers import list_customers
 from emporix_data.resources.segments import list_segments
-from tests.browser.ui import pick, settled
+from tests.browser.ui import close_list, pick, settled
 from tests.support import ROOT
 
 OUTPUT = ROOT / "test-output"
@@ -26,7 +26,7 @@ OUTPUT.mkdir(exist_ok=True)
 def choose(page: Page, box: str, option: str) -> None:
     """Pick ``option`` in the select box or multiselect whose widget class is ``box``."""
     pick(page, page.locator(box).locator("input"), option)
-    page.keyboard.press("Escape")  # a multiselect stays open for more
+    close_list(page)  # a multiselect stays open for more
     widget = page.locator(box)
     chosen = widget.locator("input").and_(page.locator(f"[value={json.dumps(option)}]"))
     tag = widget.get_by_text(option, exact=True)  # a multiselect shows it as a tag
