@@ -97,9 +97,7 @@ TABLES: dict[str, ResourceTable] = {
             "customers",
             "Customers",
             customers.CUSTOMER_SCHEMA,
-            lambda client, progress, documents: customer_pages(
-                client, progress, documents=documents
-            ),
+            customer_pages,
             customers.write_operations,
             lambda client, keys: customers.read_customers(client, [key[0] for key in keys]),
             # PATCH and DELETE carry no version the spec says is checked.
@@ -111,9 +109,7 @@ TABLES: dict[str, ResourceTable] = {
             "contact-assignments",
             "Contact assignments",
             contact_assignments.CONTACT_ASSIGNMENT_SCHEMA,
-            lambda client, progress, documents: contact_assignment_pages(
-                client, progress, documents=documents
-            ),
+            contact_assignment_pages,
             contact_assignments.write_operations,
             lambda client, keys: contact_assignments.read_contact_assignments(
                 client, [key[0] for key in keys]
@@ -127,9 +123,7 @@ TABLES: dict[str, ResourceTable] = {
             "segment-memberships",
             "Segment memberships",
             memberships.MEMBERSHIP_SCHEMA,
-            lambda client, progress, documents: membership_pages(
-                client, progress, documents=documents
-            ),
+            membership_pages,
             memberships.write_operations,
             memberships.read_memberships,
             references=("customers", "legal_entities", "segments", "b2b_customers"),
@@ -140,9 +134,7 @@ TABLES: dict[str, ResourceTable] = {
             "customer-groups",
             "Customer groups",
             customer_groups.CUSTOMER_GROUP_SCHEMA,
-            lambda client, progress, documents: customer_group_pages(
-                client, progress, documents=documents
-            ),
+            customer_group_pages,
             customer_groups.write_operations,
             customer_groups.read_customer_groups,
             reread=frozenset({"update", "delete"}),

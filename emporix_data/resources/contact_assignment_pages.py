@@ -50,7 +50,7 @@ ASSIGNMENT_PAGES = PageReader(CONTACT_ASSIGNMENT_SCHEMA, AssignmentView)
 
 
 def contact_assignment_pages(
-    client: EmporixClient, progress: ProgressCallback | None = None, *, documents: bool = True
+    client: EmporixClient, progress: ProgressCallback | None = None, documents: bool = True
 ) -> Iterator[TablePage]:
     """Every contact assignment, page by page as they arrive (the total is known: pages
     in parallel), with the documents unless ``documents`` is false."""

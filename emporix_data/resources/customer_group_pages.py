@@ -24,7 +24,7 @@ RELATION_PAGES = PageReader(CUSTOMER_GROUP_SCHEMA, RelationView)
 
 
 def customer_group_pages(
-    client: EmporixClient, progress: ProgressCallback | None = None, *, documents: bool = True
+    client: EmporixClient, progress: ProgressCallback | None = None, documents: bool = True
 ) -> Iterator[TablePage]:
     """The relations of the client's site: one list (the API does not page them), its
     site a column of every row."""

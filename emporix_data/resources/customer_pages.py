@@ -79,8 +79,8 @@ CUSTOMER_PAGES = PageReader(CUSTOMER_SCHEMA, CustomerView, mixins=True)
 def customer_pages(
     client: EmporixClient,
     progress: ProgressCallback | None = None,
-    *,
     documents: bool = True,
+    *,
     lookahead: int | None = None,
 ) -> Iterator[TablePage]:
     """Every customer, whole (addresses and mixins), page by page as they arrive, with

@@ -47,7 +47,7 @@ MEMBERSHIP_PAGES = PageReader(MEMBERSHIP_SCHEMA, MembershipView)
 
 
 def membership_pages(
-    client: EmporixClient, progress: ProgressCallback | None = None, *, documents: bool = True
+    client: EmporixClient, progress: ProgressCallback | None = None, documents: bool = True
 ) -> Iterator[TablePage]:
     """The memberships of every segment, segment by segment in segment order (segments
     read concurrently); ``progress`` gets (segments done, segments in all)."""
