@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from emporix_data.client import EmporixClient
 from emporix_data.frames import Finds
 from emporix_data.plan import EntityRef, References
-from emporix_data.resources.customers import Customer, list_customers
+from emporix_data.resources.customer_pages import directory_customers
 from emporix_data.resources.legal_entities import LegalEntity, list_legal_entities
 from emporix_data.resources.segments import Segment, list_segments
 
@@ -61,9 +62,38 @@ class Directory:
             raise LookupError(f"no {finds.replace('_', ' ')} records were loaded") from None
 
 
+class NamedRef(Protocol):
+    @property
+    def id(self) -> str | None: ...
+    @property
+    def name(self) -> str | None: ...
+
+
+class B2bPart(Protocol):
+    @property
+    def legalEntities(self) -> Sequence[NamedRef] | None: ...
+
+
+class KnownCustomer(Protocol):
+    """What the directory reads of a customer: a parsed model or the directory's view."""
+
+    @property
+    def key(self) -> str | None: ...
+    @property
+    def customerNumber(self) -> str | None: ...
+    @property
+    def id(self) -> str | None: ...
+    @property
+    def contactEmail(self) -> str | None: ...
+    @property
+    def businessModel(self) -> str | None: ...
+    @property
+    def b2b(self) -> B2bPart | None: ...
+
+
 def directory_of(
     kinds: Sequence[str],
-    customers: Sequence[Customer] = (),
+    customers: Sequence[KnownCustomer] = (),
     segments: Sequence[Segment] = (),
     legal_entities: Sequence[LegalEntity] = (),
 ) -> Directory:
@@ -109,7 +139,7 @@ def directory_of(
     )
 
 
-def _entities(customer: Customer) -> tuple[EntityRef, ...]:
+def _entities(customer: KnownCustomer) -> tuple[EntityRef, ...]:
     """The legal entities a customer's document lists (``b2b.legalEntities``), each once."""
     listed = (customer.b2b.legalEntities if customer.b2b else None) or []
     unique = {entity.id: entity.name for entity in listed if entity.id}
@@ -121,7 +151,7 @@ def load_directory(client: EmporixClient, kinds: Sequence[str]) -> Directory:
     wanted = set(kinds)
     return directory_of(
         kinds,
-        list_customers(client) if wanted & {"customers", "b2b_customers"} else (),
+        directory_customers(client) if wanted & {"customers", "b2b_customers"} else (),
         list_segments(client) if "segments" in wanted else (),
         list_legal_entities(client) if "legal_entities" in wanted else (),
     )

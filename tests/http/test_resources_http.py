@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from emporix_data.errors import ApiError
+from emporix_data.mapping import directory_of, load_directory
 from emporix_data.plan import ChangePlan, RowChange
 from emporix_data.push import PushProgress, push_plan
 from emporix_data.resources import contact_assignments as ca
@@ -245,3 +246,17 @@ def test_customer_group_relations_crud_on_a_site(client, tenant):
     assert [(r.change.kind, r.outcome) for r in deleted.results] == [("delete", "applied")]
     assert free not in {r.customerId for r in cg.list_customer_groups(client)}
     assert {r.site for r in cg.list_customer_groups(client, "outlet")} <= {"outlet"}
+
+
+def test_the_directory_read_from_light_views_is_the_one_of_parsed_models(client):
+    kinds = ("customers", "b2b_customers", "legal_entities", "segments")
+    loaded = load_directory(client, kinds)
+    everyone = list_customers(client)
+    parsed = directory_of(kinds, everyone, list_segments(client), list_legal_entities(client))
+    assert loaded.references == parsed.references
+    assert loaded.references.legal_entities_of  # B2B customers with their legal entities
+    someone = next(c for c in everyone if c.contactEmail)
+    for value in (someone.key or "", someone.contactEmail.upper(), "nobody@example.com"):
+        found = loaded.finder("customer").find(value)
+        assert found == parsed.finder("customer").find(value)
+    assert loaded.finder("customer").find(someone.contactEmail) == (someone.key,)
