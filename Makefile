@@ -5,14 +5,21 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test lint browser
+.PHONY: run test lint browser lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]' -c constraints.txt
+	touch $(STAMP)
+
+## lock: the newest releases pyproject.toml allows, installed and written to constraints.txt
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade -e '.[test]'
+	{ head -2 constraints.txt; $(BIN)/pip freeze --exclude-editable; } > constraints.new
+	mv constraints.new constraints.txt
 	touch $(STAMP)
 
 ## run: start the dashboard on the embedded sandbox (no credentials needed)
