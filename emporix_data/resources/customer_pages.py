@@ -118,6 +118,6 @@ _DIRECTORY_LIST = msgspec.json.Decoder(list[DirectoryCustomer], strict=False)
 
 
 def directory_customers(client: EmporixClient) -> list[DirectoryCustomer]:
-    """Every customer as the directory reads it: a tenth of the memory and time of
-    parsed models, which a directory of 100,000 customers would otherwise cost."""
+    """Every customer as the directory reads it, without parsed models: 100,000 customers
+    in less than half their time and memory."""
     return client.fetch_all(client.path(CUSTOMERS), _DIRECTORY_LIST.decode)
