@@ -37,6 +37,13 @@ ARROW_TYPES: dict[Dtype, pa.DataType] = {
 }
 
 
+class RefView(msgspec.Struct, gc=False):
+    """The view of a reference embedded in a document (``{"id": ..., "name": ...}``)."""
+
+    id: str | None = None
+    name: str | None = None
+
+
 @dataclass(frozen=True, eq=False)
 class TablePage:
     """One page of a table: its rows' cells (one Arrow array per fixed column, found

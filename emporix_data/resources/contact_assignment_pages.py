@@ -14,12 +14,7 @@ from emporix_data.resources.contact_assignments import (
     CONTACT_ASSIGNMENT_SCHEMA,
     CONTACT_ASSIGNMENTS,
 )
-from emporix_data.table_pages import PageReader, TablePage
-
-
-class LegalEntityView(msgspec.Struct, gc=False):
-    id: str | None = None
-    name: str | None = None
+from emporix_data.table_pages import PageReader, RefView, TablePage
 
 
 class ContactView(msgspec.Struct, gc=False):
@@ -39,7 +34,7 @@ class AssignmentView(msgspec.Struct, gc=False):
     """What the table's columns read of a contact assignment."""
 
     id: str | None = None
-    legalEntity: LegalEntityView | None = None
+    legalEntity: RefView | None = None
     customer: ContactView | None = None
     type: str | None = None
     primary: bool | None = None

@@ -14,7 +14,7 @@ from emporix_data.documents import ListPage
 from emporix_data.pagination import ProgressCallback, iter_pages
 from emporix_data.resources.addresses import primary_address
 from emporix_data.resources.customers import CUSTOMER_SCHEMA, CUSTOMERS, EXPAND_ALL
-from emporix_data.table_pages import PageReader, TablePage
+from emporix_data.table_pages import PageReader, RefView, TablePage
 
 
 class AddressView(msgspec.Struct, gc=False):
@@ -24,14 +24,9 @@ class AddressView(msgspec.Struct, gc=False):
     isDefault: bool | None = None
 
 
-class LegalEntityView(msgspec.Struct, gc=False):
-    id: str | None = None
-    name: str | None = None
-
-
 class B2bView(msgspec.Struct, gc=False):
     companyRegistrationId: str | None = None
-    legalEntities: list[LegalEntityView] | None = None
+    legalEntities: list[RefView] | None = None
 
 
 class MetadataView(msgspec.Struct, gc=False):

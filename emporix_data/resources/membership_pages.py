@@ -14,7 +14,7 @@ from emporix_data.documents import ListPage
 from emporix_data.pagination import ProgressCallback, iter_pages
 from emporix_data.resources.segment_memberships import MEMBERSHIP_SCHEMA, SEGMENT_CUSTOMERS
 from emporix_data.resources.segments import list_segments
-from emporix_data.table_pages import PageReader, TablePage
+from emporix_data.table_pages import PageReader, RefView, TablePage
 
 
 class MemberView(msgspec.Struct, gc=False):
@@ -22,11 +22,6 @@ class MemberView(msgspec.Struct, gc=False):
     firstName: str | None = None
     lastName: str | None = None
     email: str | None = None
-
-
-class LegalEntityView(msgspec.Struct, gc=False):
-    id: str | None = None
-    name: str | None = None
 
 
 class MetadataView(msgspec.Struct, gc=False):
@@ -38,7 +33,7 @@ class MembershipView(msgspec.Struct, gc=False):
     """What the table's columns read of a membership (its segment is the list's)."""
 
     customer: MemberView | None = None
-    legalEntity: LegalEntityView | None = None
+    legalEntity: RefView | None = None
     assignmentType: str | None = None
     metadata: MetadataView | None = None
 
